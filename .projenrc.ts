@@ -1,0 +1,95 @@
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+/**
+ * The lowest aws-cdk-lib this library supports; the tests run on exactly this version.
+ *
+ * TODO(reason)
+ */
+const CDK_MINIMUM = '2.276.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-dynamodb-kit',
+  packageName: 'cdk-dynamodb-kit',
+  description:
+    'A production-grade DynamoDB table in one construct: TableV2 with a CMK, PITR, AWS Backup, ' +
+    'autoscaling and checks that pass the cdk-nag and Control Tower packs by default.',
+  author: 'cdk-dynamodb-kit developers',
+  authorAddress: 'dev@cdk-dynamodb-kit.invalid',
+  license: 'Apache-2.0',
+  repositoryUrl: 'https://github.com/cdk-dynamodb-kit/cdk-dynamodb-kit.git',
+  keywords: ['awscdk', 'aws-cdk', 'cdk', 'dynamodb', 'dynamodb-table', 'cdk-nag', 'compliance', 'backup', 'kms'],
+  stability: 'experimental',
+
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  // A typescriptVersion pin alone pulls @types/node@ts6.0, which this registry does not serve.
+  minNodeVersion: '20.16.0',
+
+  cdkVersion: CDK_MINIMUM,
+  constructsVersion: '10.5.1',
+  // The CLI tagged `latest` (3.x) cannot read this aws-cdk-lib's cloud assembly.
+  cdkCliVersion: '^2.1148.1',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.0',
+
+  devDeps: [
+    'cdk-nag@3.0.2',
+    '@cdklabs/cdk-validator-cfnguard@0.0.62',
+  ],
+
+  // Construct Hub renders a language tab only for a configured target.
+  publishToPypi: {
+    distName: 'cdk-dynamodb-kit',
+    module: 'cdk_dynamodb_kit',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkdynamodbkit',
+    mavenGroupId: 'io.github.cdk-dynamodb-kit',
+    mavenArtifactId: 'cdk-dynamodb-kit',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkDynamoDbKit',
+    packageId: 'CdkDynamoDbKit',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-dynamodb-kit/cdk-dynamodb-kit-go',
+  },
+
+  jestOptions: {
+    // Otherwise the test task runs `jest --updateSnapshot` and no snapshot test can ever fail.
+    updateSnapshot: UpdateSnapshot.NEVER,
+    passWithNoTests: false,
+    jestConfig: {
+      testTimeout: 60_000,
+    },
+  },
+  // ts-jest runs with isolatedModules, so only tsc finds type errors in tests.
+  typecheckTests: true,
+
+  gitignore: ['cdk.out/', '.tmp/', '*.tgz'],
+});
+
+project.tsconfigDev.addInclude('examples/**/*.ts');
+for (const dir of ['/examples/', '/scripts/', '/cdk.out/', '/.ci/', '/rosetta/']) {
+  project.addPackageIgnore(dir);
+}
+
+// Every example app, synthesized into cdk.out/<name>, with a summary per stack.
+project.addTask('examples', {
+  description: 'Synthesize every app in examples/ into cdk.out/ and summarize each stack',
+  exec: 'ts-node --project tsconfig.dev.json scripts/synth-examples.ts',
+});
+project.tsconfigDev.addInclude('scripts/**/*.ts');
+
+// Snippets in the README and in doc comments must compile, as Construct Hub renders them per language.
+project.addTask('rosetta', {
+  description: 'Compile README and @example snippets with jsii-rosetta (strict)',
+  exec: 'jsii-rosetta extract --strict',
+});
+
+project.eslint?.addLintPattern('examples');
+project.eslint?.addLintPattern('scripts');
+
+project.synth();

@@ -1,0 +1,94 @@
+/**
+ * A DynamoDB table as it stands in a synthesized template, seen the same way whether it is an
+ * `AWS::DynamoDB::Table` or an `AWS::DynamoDB::GlobalTable`.
+ *
+ * The checks read templates rather than the construct tree, so they judge exactly what
+ * CloudFormation will deploy, whatever wrote it (an L1, an L2, an escape hatch).
+ */
+
+/** A CloudFormation resource as it stands in a template. */
+export interface TemplateResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, any>;
+}
+
+/** The parts of a template the checks read. */
+export interface Template {
+  readonly Resources?: Record<string, TemplateResource>;
+}
+
+/**
+ * The settings that a global table keeps per replica and a table keeps at its top level:
+ * PITR, deletion protection, contributor insights, the KMS key, tags.
+ */
+export interface ReplicaSettings {
+  /** Where these settings are, as a template location ('Properties' or 'Properties/Replicas/0'). */
+  readonly location: string;
+  readonly properties: Record<string, any>;
+}
+
+export const TABLE_TYPE = 'AWS::DynamoDB::Table';
+export const GLOBAL_TABLE_TYPE = 'AWS::DynamoDB::GlobalTable';
+
+export class TableModel {
+  /** Every DynamoDB table in a template. */
+  public static allIn(template: Template): TableModel[] {
+    return Object.entries(template.Resources ?? {})
+      .filter(([, resource]) => resource.Type === TABLE_TYPE || resource.Type === GLOBAL_TABLE_TYPE)
+      .map(([logicalId, resource]) => new TableModel(logicalId, resource, template));
+  }
+
+  public readonly isGlobal: boolean;
+  public readonly properties: Record<string, any>;
+
+  private constructor(
+    public readonly logicalId: string,
+    resource: TemplateResource,
+    public readonly template: Template,
+  ) {
+    this.isGlobal = resource.Type === GLOBAL_TABLE_TYPE;
+    this.properties = resource.Properties ?? {};
+  }
+
+  /** One entry per replica of a global table; the table itself for a regional table. */
+  public replicaSettings(): ReplicaSettings[] {
+    if (!this.isGlobal) {
+      return [{ location: 'Properties', properties: this.properties }];
+    }
+    const replicas: any[] = Array.isArray(this.properties.Replicas) ? this.properties.Replicas : [];
+    return replicas.map((replica, i) => ({ location: `Properties/Replicas/${i}`, properties: replica ?? {} }));
+  }
+
+  /** The names of the table's global secondary indexes. */
+  public globalSecondaryIndexNames(): string[] {
+    const indexes: any[] = Array.isArray(this.properties.GlobalSecondaryIndexes) ? this.properties.GlobalSecondaryIndexes : [];
+    return indexes.map(index => index?.IndexName).filter((name): name is string => typeof name === 'string');
+  }
+
+  /** True when the table bills per provisioned capacity (the CloudFormation default for AWS::DynamoDB::Table). */
+  public isProvisioned(): boolean {
+    const mode = this.properties.BillingMode;
+    return this.isGlobal ? mode === 'PROVISIONED' : mode === undefined || mode === 'PROVISIONED';
+  }
+
+  /** Tags of the table (of every replica, for a global table). */
+  public tags(): Array<{ Key: unknown; Value: unknown }> {
+    return this.replicaSettings().flatMap(settings => Array.isArray(settings.properties.Tags) ? settings.properties.Tags : []);
+  }
+
+  /** Other resources of the template of a given type. */
+  public resourcesOfType(type: string): Array<[string, TemplateResource]> {
+    return Object.entries(this.template.Resources ?? {}).filter(([, resource]) => resource.Type === type);
+  }
+}
+
+/** True only for a literal `true` (CloudFormation also accepts the string "true"). */
+export function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
+}
+
+/** True when a template fragment refers to a resource by Ref or Fn::GetAtt. */
+export function refersTo(fragment: unknown, logicalId: string): boolean {
+  const json = JSON.stringify(fragment ?? null);
+  return json.includes(`{"Ref":"${logicalId}"}`) || json.includes(`{"Fn::GetAtt":["${logicalId}",`);
+}

@@ -1,0 +1,58 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+/**
+ * Properties of a `HardenedKey`.
+ */
+export interface HardenedKeyProps {
+  /**
+   * What the key protects, shown in the KMS console.
+   */
+  readonly description: string;
+
+  /**
+   * An alias for the key, without the `alias/` prefix.
+   *
+   * @default - no alias
+   */
+  readonly alias?: string;
+}
+
+/**
+ * A customer-managed KMS key as the library makes every key: for tables, topics and vaults.
+ *
+ * - rotation on (AwsSolutions-KMS5, CT.KMS.PR.1);
+ * - retained when the stack is deleted, because data encrypted with it outlives the stack;
+ * - a key-policy statement that lets only AWS services create grants (CT.KMS.PR.3), so that no
+ *   principal can hand a grant on the key to itself or to another account.
+ *
+ * It is a `kms.Key`, so further statements are added with `addToResourcePolicy`.
+ */
+export class HardenedKey extends kms.Key {
+  constructor(scope: Construct, id: string, props: HardenedKeyProps) {
+    super(scope, id, {
+      description: props.description,
+      alias: props.alias,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // CT.KMS.PR.3 wants exactly this shape: a Deny of kms:CreateGrant for every principal unless
+    // the grant is for an AWS resource or the caller is an AWS service (BoolIfExists, both "false").
+    this.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowGrantsOnlyForAwsServices',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: {
+        BoolIfExists: {
+          'kms:GrantIsForAWSResource': 'false',
+          'aws:PrincipalIsAWSService': 'false',
+        },
+      },
+    }));
+  }
+}

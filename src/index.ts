@@ -1,0 +1,4 @@
+export * from './production-table';
+export * from './encryption-key';
+export * from './table-backup';
+export * from './checks/dynamodb-checks';

@@ -1,0 +1,85 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { DynamoDbKitError } from './errors';
+import { validateDistinctKeys, validateKeyAttributeName, validateRange, validateResourceName } from './validation';
+
+// aws-cdk-lib refuses more than 20 GSIs and 5 LSIs, and checks recovery periods, autoscaling
+// targets and min <= max itself; its messages stand. What it lets through is checked here.
+
+/** The table's own name, keys and PITR window; its indexes are checked as they are added. */
+export function validateTableProps(props: dynamodb.TablePropsV2): void {
+  validateResourceName('tableName', props.tableName);
+  validateKeyAttributeName('partitionKey.name', props.partitionKey.name);
+  if (props.sortKey) {
+    validateKeyAttributeName('sortKey.name', props.sortKey.name);
+    validateDistinctKeys('sortKey.name', [props.partitionKey.name], [props.sortKey.name]);
+  }
+  for (const lsi of props.localSecondaryIndexes ?? []) {
+    validateLocalIndex(lsi, props.partitionKey.name);
+  }
+  validateRange('pointInTimeRecoverySpecification.recoveryPeriodInDays',
+    props.pointInTimeRecoverySpecification?.recoveryPeriodInDays, 1, 35, 'days');
+}
+
+/** A global secondary index: its name, and key names that are valid and distinct. */
+export function validateGlobalIndex(index: dynamodb.GlobalSecondaryIndexPropsV2): void {
+  const where = `globalSecondaryIndexes[${index.indexName}]`;
+  validateResourceName(`${where}.indexName`, index.indexName);
+  const partitionKeys = keyNames(index.partitionKey, index.partitionKeys);
+  const sortKeys = keyNames(index.sortKey, index.sortKeys);
+  partitionKeys.forEach(name => validateKeyAttributeName(`${where}.partitionKey.name`, name));
+  sortKeys.forEach(name => validateKeyAttributeName(`${where}.sortKey.name`, name));
+  validateDistinctKeys(`${where}.sortKey.name`, partitionKeys, sortKeys);
+}
+
+/**
+ * A local secondary index: its name, and a sort key that is valid and differs from the table's
+ * partition key (unknown while the table is being built; its props were checked before).
+ */
+export function validateLocalIndex(index: dynamodb.LocalSecondaryIndexProps, tablePartitionKey: string | undefined): void {
+  const where = `localSecondaryIndexes[${index.indexName}]`;
+  validateResourceName(`${where}.indexName`, index.indexName);
+  validateKeyAttributeName(`${where}.sortKey.name`, index.sortKey.name);
+  if (tablePartitionKey !== undefined) {
+    validateDistinctKeys(`${where}.sortKey.name`, [tablePartitionKey], [index.sortKey.name]);
+  }
+}
+
+/**
+ * Checks the provisioned capacity the table will deploy with, and returns where reads have a
+ * fixed capacity instead of autoscaling.
+ *
+ * `Billing` and `Capacity` keep their numbers internal, so this reads the table's own L1.
+ */
+export function checkProvisionedCapacity(table: dynamodb.TableV2): string[] {
+  const stack = Stack.of(table);
+  const cfn = table.node.defaultChild as dynamodb.CfnGlobalTable;
+  if (stack.resolve(cfn.billingMode) !== dynamodb.BillingMode.PROVISIONED) {
+    return [];
+  }
+  const fixed: string[] = [];
+  const check = (where: string, settings: any) => {
+    if (settings?.readCapacityUnits !== undefined) {
+      fixed.push(where);
+    }
+    const scaling = settings?.readCapacityAutoScalingSettings ?? settings?.writeCapacityAutoScalingSettings;
+    if (scaling && !Token.isUnresolved(scaling.minCapacity) && scaling.minCapacity < 1) {
+      throw new DynamoDbKitError(`${where} minCapacity must be at least 1, got ${scaling.minCapacity}`);
+    }
+  };
+
+  check('billing.writeCapacity', stack.resolve(cfn.writeProvisionedThroughputSettings));
+  for (const gsi of stack.resolve(cfn.globalSecondaryIndexes) ?? []) {
+    check(`globalSecondaryIndexes[${gsi.indexName}].writeCapacity`, gsi.writeProvisionedThroughputSettings);
+  }
+  const primary = (stack.resolve(cfn.replicas) ?? [])[0];
+  check('billing.readCapacity', primary?.readProvisionedThroughputSettings);
+  for (const gsi of primary?.globalSecondaryIndexes ?? []) {
+    check(`globalSecondaryIndexes[${gsi.indexName}].readCapacity`, gsi.readProvisionedThroughputSettings);
+  }
+  return fixed;
+}
+
+function keyNames(single: dynamodb.Attribute | undefined, many: dynamodb.Attribute[] | undefined): string[] {
+  return [...(single ? [single] : []), ...(many ?? [])].map(attribute => attribute.name);
+}

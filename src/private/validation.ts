@@ -1,0 +1,66 @@
+import { Token } from 'aws-cdk-lib';
+import { DynamoDbKitError } from './errors';
+
+// Limits from the DynamoDB developer guide, "Quotas in Amazon DynamoDB" (naming rules, attributes).
+const NAME_PATTERN = /^[a-zA-Z0-9_.-]+$/;
+const NAME_MIN = 3;
+const NAME_MAX = 255;
+const ATTRIBUTE_NAME_MAX_BYTES = 255;
+
+/**
+ * Table and index names: 3-255 characters of a-z, A-Z, 0-9, '_', '-' and '.'.
+ */
+export function validateResourceName(property: string, name: string | undefined): void {
+  if (name === undefined || Token.isUnresolved(name)) {
+    return;
+  }
+  if (name.length < NAME_MIN || name.length > NAME_MAX || !NAME_PATTERN.test(name)) {
+    throw new DynamoDbKitError(
+      `${property} must be ${NAME_MIN}-${NAME_MAX} characters of a-z, A-Z, 0-9, '_', '-' and '.', got '${name}'`,
+    );
+  }
+}
+
+/**
+ * Key attribute names: 1-255 bytes of UTF-8.
+ */
+export function validateKeyAttributeName(property: string, name: string): void {
+  if (Token.isUnresolved(name)) {
+    return;
+  }
+  const bytes = Buffer.byteLength(name, 'utf8');
+  if (bytes < 1 || bytes > ATTRIBUTE_NAME_MAX_BYTES) {
+    throw new DynamoDbKitError(
+      `${property} must be 1-${ATTRIBUTE_NAME_MAX_BYTES} bytes of UTF-8, got ${bytes} bytes ('${truncate(name)}')`,
+    );
+  }
+}
+
+/**
+ * A key schema whose sort key is named like its partition key cannot be created.
+ */
+export function validateDistinctKeys(property: string, partitionKeys: string[], sortKeys: string[]): void {
+  const clash = sortKeys.find(name => !Token.isUnresolved(name) && partitionKeys.includes(name));
+  if (clash !== undefined) {
+    throw new DynamoDbKitError(
+      `${property} must differ from the partition key's name, got '${clash}' for both`,
+    );
+  }
+}
+
+/**
+ * An integer in [min, max]. Tokens pass through.
+ */
+export function validateRange(property: string, value: number | undefined, min: number, max: number, unit = ''): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const suffix = unit ? ` ${unit}` : '';
+    throw new DynamoDbKitError(`${property} must be an integer between ${min} and ${max}${suffix}, got ${value}`);
+  }
+}
+
+function truncate(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+}

@@ -1,0 +1,20 @@
+import { Annotations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * Warnings the library records when a user loosens a safety default. The ids are stable, so that
+ * teams that synthesize with `--strict` can acknowledge each one on purpose.
+ */
+export enum LoosenedDefault {
+  POINT_IN_TIME_RECOVERY = 'cdk-dynamodb-kit:noPointInTimeRecovery',
+  DELETION_PROTECTION = 'cdk-dynamodb-kit:noDeletionProtection',
+  REMOVAL_POLICY = 'cdk-dynamodb-kit:tableNotRetained',
+  CUSTOMER_MANAGED_KEY = 'cdk-dynamodb-kit:noCustomerManagedKey',
+  CONTRIBUTOR_INSIGHTS = 'cdk-dynamodb-kit:noContributorInsights',
+  BACKUP = 'cdk-dynamodb-kit:noBackup',
+  FIXED_CAPACITY = 'cdk-dynamodb-kit:fixedCapacity',
+}
+
+export function warnLoosened(scope: IConstruct, id: LoosenedDefault, message: string): void {
+  Annotations.of(scope).addWarningV2(id, message);
+}

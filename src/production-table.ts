@@ -1,0 +1,170 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { HardenedKey } from './encryption-key';
+import { DynamoDbKitError } from './private/errors';
+import { regionAgnosticEncryption } from './private/region-agnostic-encryption';
+import { checkProvisionedCapacity, validateGlobalIndex, validateLocalIndex, validateTableProps } from './private/table-validation';
+import { LoosenedDefault, warnLoosened } from './private/warnings';
+import { TableBackup } from './table-backup';
+
+/** The longest point-in-time recovery window DynamoDB keeps, in days. */
+const PITR_MAX_DAYS = 35;
+
+/**
+ * Properties of a `ProductionTable`: every `TablePropsV2` property, with production defaults.
+ *
+ * Where a property is not given, a ProductionTable uses:
+ * - `encryption`: a new customer-managed KMS key with rotation, retained, that only AWS services
+ *   may create grants on (see `HardenedKey`);
+ * - `pointInTimeRecoverySpecification`: enabled, with the 35-day maximum window;
+ * - `deletionProtection`: true; `removalPolicy`: RETAIN;
+ * - `billing`: on demand;
+ * - `dynamoStream`: NEW_AND_OLD_IMAGES, so stream consumers can be added at any time;
+ * - `contributorInsightsSpecification`: enabled in THROTTLED_KEYS mode, which costs less than
+ *   ACCESSED_AND_THROTTLED_KEYS and is enough to name the keys behind a throttle.
+ *
+ * Loosening a safety default (no PITR, no deletion protection, DESTROY, an AWS-owned or AWS-managed
+ * key, no contributor insights, no backup, fixed capacity) is allowed and leaves a warning with a
+ * stable id.
+ */
+export interface ProductionTableProps extends dynamodb.TablePropsV2 {
+  /**
+   * Whether the table joins its stack's AWS Backup plan (`TableBackup`): a daily backup kept 35
+   * days in an encrypted, retained vault.
+   *
+   * @default true - DynamoDbChecks and the HIPAA, NIST and PCI packs require a backup plan
+   */
+  readonly backup?: boolean;
+}
+
+/**
+ * A DynamoDB `TableV2` with its production envelope: a customer-managed key, point-in-time
+ * recovery, deletion protection, AWS Backup, a stream and contributor insights, all on by default.
+ *
+ * It is a `TableV2`: grants, metrics and event sources work on it. Replacing
+ * `new TableV2(scope, 'Orders', props)` with `new ProductionTable(scope, 'Orders', props)` keeps the
+ * table's logical ID, so an existing stack migrates without replacing its table.
+ *
+ * @example
+ * new ProductionTable(this, 'Orders', {
+ *   partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+ *   sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+ * });
+ */
+export class ProductionTable extends dynamodb.TableV2 {
+  /** The stack's backup plan that this table belongs to, unless `backup` is false. */
+  public readonly backup?: TableBackup;
+
+  private readonly tablePartitionKey: string;
+  private readonly fixedCapacityWarned = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: ProductionTableProps) {
+    validateTableProps(props);
+    super(scope, id, withDefaults(scope, id, props));
+    this.tablePartitionKey = props.partitionKey.name;
+
+    this.warnOnFixedCapacity();
+    warnOnLoosenedDefaults(this, props);
+    if (props.backup ?? true) {
+      this.backup = TableBackup.of(this);
+      this.backup.addTable(this);
+    }
+  }
+
+  /**
+   * Add a global secondary index, validated like the ones given in the props.
+   */
+  public addGlobalSecondaryIndex(props: dynamodb.GlobalSecondaryIndexPropsV2): void {
+    validateGlobalIndex(props);
+    super.addGlobalSecondaryIndex(props);
+    // While super() runs, the constructor checks capacity once all the props indexes are in.
+    if (this.tablePartitionKey !== undefined) {
+      this.warnOnFixedCapacity();
+    }
+  }
+
+  /**
+   * Add a local secondary index, validated like the ones given in the props.
+   */
+  public addLocalSecondaryIndex(props: dynamodb.LocalSecondaryIndexProps): void {
+    validateLocalIndex(props, this.tablePartitionKey);
+    super.addLocalSecondaryIndex(props);
+  }
+
+  private warnOnFixedCapacity(): void {
+    for (const where of checkProvisionedCapacity(this)) {
+      if (!this.fixedCapacityWarned.has(where)) {
+        this.fixedCapacityWarned.add(where);
+        warnLoosened(this, LoosenedDefault.FIXED_CAPACITY,
+          `${where} is fixed: it cannot grow with traffic, so a peak throttles. Use Capacity.autoscaled().`);
+      }
+    }
+  }
+}
+
+function withDefaults(scope: Construct, id: string, props: ProductionTableProps): dynamodb.TablePropsV2 {
+  const { backup: _backup, ...tableProps } = props;
+  return {
+    ...tableProps,
+    billing: props.billing ?? dynamodb.Billing.onDemand(),
+    encryption: regionAgnosticEncryption(props.encryption ?? defaultEncryption(scope, id, props)),
+    pointInTimeRecoverySpecification: props.pointInTimeRecoverySpecification
+      ?? (props.pointInTimeRecovery === undefined
+        ? { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: PITR_MAX_DAYS }
+        : undefined),
+    deletionProtection: props.deletionProtection ?? true,
+    removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    dynamoStream: props.dynamoStream ?? dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+    contributorInsightsSpecification: props.contributorInsightsSpecification
+      ?? (props.contributorInsights === undefined
+        ? { enabled: true, mode: dynamodb.ContributorInsightsMode.THROTTLED_KEYS }
+        : undefined),
+  };
+}
+
+/**
+ * The table's key is made before the table, in the table's scope, with an id derived from the
+ * table's. It must exist before super() runs, and its logical ID must never change.
+ */
+function defaultEncryption(scope: Construct, id: string, props: ProductionTableProps): dynamodb.TableEncryptionV2 {
+  if (props.replicas && props.replicas.length > 0) {
+    throw new DynamoDbKitError(
+      'encryption must be given for a ProductionTable with replicas: a KMS key lives in one region, so pass ' +
+      'TableEncryptionV2.customerManagedKey(key, { <replica region>: <key ARN in that region> })',
+    );
+  }
+  const key = new HardenedKey(scope, `${id}Key`, {
+    description: `Encrypts the DynamoDB table ${scope.node.path}/${id}`,
+  });
+  return dynamodb.TableEncryptionV2.customerManagedKey(key);
+}
+
+function warnOnLoosenedDefaults(table: ProductionTable, props: ProductionTableProps): void {
+  const pitr = props.pointInTimeRecoverySpecification?.pointInTimeRecoveryEnabled ?? props.pointInTimeRecovery ?? true;
+  if (!pitr) {
+    warnLoosened(table, LoosenedDefault.POINT_IN_TIME_RECOVERY,
+      'Point-in-time recovery is off: the table cannot be restored to a moment before a bad write or delete.');
+  }
+  if (props.deletionProtection === false) {
+    warnLoosened(table, LoosenedDefault.DELETION_PROTECTION,
+      'Deletion protection is off: one DeleteTable call, or a change that replaces the table, destroys its data.');
+  }
+  if (props.removalPolicy !== undefined && props.removalPolicy !== RemovalPolicy.RETAIN) {
+    warnLoosened(table, LoosenedDefault.REMOVAL_POLICY,
+      `removalPolicy is ${props.removalPolicy}: deleting the stack deletes the table and its data.`);
+  }
+  if (props.encryption && props.encryption.type !== dynamodb.TableEncryption.CUSTOMER_MANAGED) {
+    warnLoosened(table, LoosenedDefault.CUSTOMER_MANAGED_KEY,
+      `encryption is ${props.encryption.type}: key use cannot be audited, limited by key policy or revoked.`);
+  }
+  const insights = props.contributorInsightsSpecification?.enabled ?? props.contributorInsights ?? true;
+  if (!insights) {
+    warnLoosened(table, LoosenedDefault.CONTRIBUTOR_INSIGHTS,
+      'Contributor insights are off: the keys behind a throttle cannot be named when it happens.');
+  }
+  if (props.backup === false) {
+    warnLoosened(table, LoosenedDefault.BACKUP,
+      'backup is false: the table has no AWS Backup recovery points outside DynamoDB. Add it to a backup plan of your own.');
+  }
+}
