@@ -1,0 +1,74 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { addComplianceChecks } from '../examples/compliance';
+
+/** One finding of a validation report. */
+export interface Finding {
+  readonly plugin: string;
+  readonly rule: string;
+  readonly constructs: string[];
+  /** Set when the finding was acknowledged. */
+  readonly acknowledgedId?: string;
+  readonly reason?: string;
+}
+
+/** What the compliance plugins said about an app. */
+export interface ComplianceResult {
+  readonly unacknowledged: Finding[];
+  readonly acknowledged: Finding[];
+}
+
+/**
+ * Synthesizes an app with every compliance plugin registered (five cdk-nag packs, the Control
+ * Tower rules and DynamoDbChecks) and reads `validation-report.json`, which is where acknowledged
+ * findings and their reasons are recorded.
+ */
+export function synthWithChecks(build: (app: App) => void): ComplianceResult {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-dynamodb-kit-'));
+  const app = new App({ outdir });
+  addComplianceChecks(app);
+  build(app);
+  try {
+    app.synth();
+  } catch (error) {
+    if (!fs.existsSync(path.join(outdir, 'validation-report.json'))) {
+      throw error;
+    }
+  }
+  return readReport(path.join(outdir, 'validation-report.json'));
+}
+
+function readReport(file: string): ComplianceResult {
+  if (!fs.existsSync(file)) {
+    return { unacknowledged: [], acknowledged: [] };
+  }
+  const report = JSON.parse(fs.readFileSync(file, 'utf-8'));
+  const unacknowledged: Finding[] = [];
+  const acknowledged: Finding[] = [];
+  for (const plugin of report.pluginReports ?? []) {
+    for (const violation of plugin.violations ?? []) {
+      unacknowledged.push(finding(plugin.pluginName, violation));
+    }
+    for (const violation of plugin.suppressedViolations ?? []) {
+      acknowledged.push(finding(plugin.pluginName, violation));
+    }
+  }
+  return { unacknowledged, acknowledged };
+}
+
+function finding(plugin: string, violation: any): Finding {
+  return {
+    plugin,
+    rule: violation.ruleName,
+    constructs: (violation.violatingConstructs ?? []).map((c: any) => c.constructPath),
+    acknowledgedId: violation.acknowledgedId,
+    reason: violation.reason,
+  };
+}
+
+/** A readable list of findings, for failure messages. */
+export function listFindings(findings: Finding[]): string {
+  return findings.map(f => `${f.plugin} ${f.rule} at ${f.constructs.join(', ')}`).join('\n');
+}
