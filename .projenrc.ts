@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
 /**
@@ -43,6 +43,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   typescriptVersion: '~6.0.0',
 
   devDeps: [
+    // The CLI that `npm run examples` synthesizes with; `latest` (3.x) cannot read this assembly.
+    'aws-cdk@^2.1148.1',
     'cdk-nag@3.0.2',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
   ],
@@ -76,14 +78,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // ts-jest runs with isolatedModules, so only tsc finds type errors in tests.
   typecheckTests: true,
 
-  gitignore: ['cdk.out/', '.tmp/', '*.tgz'],
+  gitignore: ['cdk.out/', '.tmp/', '*.tgz', '.jsii.tabl.json'],
 });
 
 // unrs-resolver 1.13.0 (through eslint-import-resolver-typescript) lists platform bindings that
 // this registry does not serve, so `npm ci` fails with "Missing: ... from lock file"; 1.12.2's are all served.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
-project.tsconfigDev.addInclude('examples/**/*.ts');
+project.tsconfigDev.addInclude('../examples/**/*.ts');
 for (const dir of ['/examples/', '/scripts/', '/cdk.out/', '/.ci/', '/rosetta/']) {
   project.addPackageIgnore(dir);
 }
@@ -91,9 +93,9 @@ for (const dir of ['/examples/', '/scripts/', '/cdk.out/', '/.ci/', '/rosetta/']
 // Every example app, synthesized into cdk.out/<name>, with a summary per stack.
 project.addTask('examples', {
   description: 'Synthesize every app in examples/ into cdk.out/ and summarize each stack',
-  exec: 'ts-node --project tsconfig.dev.json scripts/synth-examples.ts',
+  exec: 'ts-node --transpile-only scripts/synth-examples.ts',
 });
-project.tsconfigDev.addInclude('scripts/**/*.ts');
+project.tsconfigDev.addInclude('../scripts/**/*.ts');
 
 // Snippets in the README and in doc comments must compile, as Construct Hub renders them per language.
 project.addTask('rosetta', {
@@ -103,5 +105,9 @@ project.addTask('rosetta', {
 
 project.eslint?.addLintPattern('examples');
 project.eslint?.addLintPattern('scripts');
+// eslint's project service types each file with the nearest tsconfig.json.
+for (const dir of ['examples', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, { obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] } });
+}
 
 project.synth();

@@ -23,6 +23,7 @@ const RULES: TableRule[] = [
  * DynamoDB checks as a policy-validation plugin, used next to the cdk-nag 3 packs:
  *
  * ```ts
+ * const app = new App();
  * Validations.of(app).addPlugins(new DynamoDbChecks(app));
  * ```
  *
@@ -35,8 +36,10 @@ const RULES: TableRule[] = [
  * `Validations.of(table).acknowledge({ id: 'DynamoDbChecks::ContributorInsightsEnabled', reason: '...' })`.
  */
 export class DynamoDbChecks implements IPolicyValidationPlugin {
+  /** The plugin name, and the namespace of its acknowledgement ids. */
   public readonly name = 'DynamoDbChecks';
-  public readonly ruleIds = RULES.map(rule => rule.name);
+  /** The rules this plugin evaluates. */
+  public readonly ruleIds?: string[] = RULES.map(rule => rule.name);
 
   /**
    * @param _scope the app the checks are registered on. Accepted for symmetry with the cdk-nag 3

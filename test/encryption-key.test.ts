@@ -1,0 +1,47 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { HardenedKey } from '../src';
+import { listFindings, synthWithChecks } from './compliance-harness';
+
+describe('HardenedKey', () => {
+  test('rotates, is retained, and denies grants that are not for AWS resources', () => {
+    const stack = new Stack(new App(), 'Stack');
+    new HardenedKey(stack, 'Key', { description: 'test key', alias: 'test/key' });
+
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        Description: 'test key',
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Statement: Match.arrayWith([Match.objectLike({
+            Effect: 'Deny',
+            Action: 'kms:CreateGrant',
+            Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+          })]),
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/test/key' });
+  });
+
+  test('stays a kms.Key: further statements can be added', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const key = new HardenedKey(stack, 'Key', { description: 'test key' });
+
+    key.grantEncryptDecrypt(new iam.ServicePrincipal('logs.amazonaws.com'));
+
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logs.amazonaws.com' } })]) },
+    });
+  });
+
+  test('passes the Control Tower KMS rules and the cdk-nag packs on its own', () => {
+    const result = synthWithChecks(app => new HardenedKey(new Stack(app, 'Stack'), 'Key', { description: 'test key' }));
+
+    expect(listFindings(result.unacknowledged)).toEqual('');
+  });
+});

@@ -1,0 +1,23 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { listFindings, synthWithChecks } from './compliance-harness';
+import { OrdersStack } from '../examples/orders-table';
+import { LedgerStack } from '../examples/provisioned-ledger';
+
+// Whole-template snapshots of the example stacks, so that any change to what users deploy shows up
+// in review. Accept an intended change with `npm run test:update`.
+describe.each([
+  ['orders-table', (app: any) => new OrdersStack(app, 'OrdersExample')],
+  ['provisioned-ledger', (app: any) => new LedgerStack(app, 'LedgerExample', { env: { account: '111111111111', region: 'eu-west-1' } })],
+])('example %s', (_name, build: (app: any) => Stack) => {
+  let stack: Stack;
+  const result = synthWithChecks(app => { stack = build(app); });
+
+  test('passes every compliance plugin', () => {
+    expect(listFindings(result.unacknowledged)).toEqual('');
+  });
+
+  test('template matches the snapshot', () => {
+    expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
+  });
+});
