@@ -78,6 +78,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // ts-jest runs with isolatedModules, so only tsc finds type errors in tests.
   typecheckTests: true,
 
+  // Examples and scripts use the compliance packs, which are dev dependencies.
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'build-tools', 'examples', 'scripts'] },
   gitignore: ['cdk.out/', '.tmp/', '*.tgz', '.jsii.tabl.json'],
 });
 
@@ -103,8 +105,6 @@ project.addTask('rosetta', {
   exec: 'jsii-rosetta extract --strict',
 });
 
-project.eslint?.addLintPattern('examples');
-project.eslint?.addLintPattern('scripts');
 // eslint's project service types each file with the nearest tsconfig.json.
 for (const dir of ['examples', 'scripts']) {
   new JsonFile(project, `${dir}/tsconfig.json`, { obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] } });

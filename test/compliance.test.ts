@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -112,7 +114,7 @@ describe('compliance matrix: five cdk-nag packs, Control Tower rules and DynamoD
   });
 
   test('the library sets exactly the acknowledgements listed in the README compliance table', () => {
-    const readme = require('fs').readFileSync(require('path').join(__dirname, '..', 'README.md'), 'utf-8');
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf-8');
     for (const id of LIBRARY_ACKNOWLEDGEMENTS) {
       expect(readme).toContain(id);
     }

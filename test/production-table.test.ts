@@ -125,7 +125,12 @@ describe('migration from TableV2', () => {
       { backup: false },
       { contributorInsightsSpecification: { enabled: false } },
       { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: 7 } },
-      { billing: dynamodb.Billing.provisioned({ readCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 5 }), writeCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 5 }) }) },
+      {
+        billing: dynamodb.Billing.provisioned({
+          readCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 5 }),
+          writeCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 5 }),
+        }),
+      },
       { globalSecondaryIndexes: [{ indexName: 'byStatus', partitionKey: { name: 'status', type: dynamodb.AttributeType.STRING } }] },
       { dynamoStream: dynamodb.StreamViewType.KEYS_ONLY },
       { timeToLiveAttribute: 'ttl' },
@@ -249,7 +254,10 @@ describe('overrides', () => {
   });
 
   test('the deprecated boolean props are honoured', () => {
+    // aws-cdk-lib prints a deprecation notice for each; this test uses them on purpose.
+    process.env.JSII_DEPRECATED = 'quiet';
     const { stack } = build({ pointInTimeRecovery: false, contributorInsights: false });
+    delete process.env.JSII_DEPRECATED;
 
     Template.fromStack(stack).hasResourceProperties(GLOBAL_TABLE, {
       Replicas: [Match.objectLike({

@@ -37,9 +37,11 @@ function globalTableGaps(table: TableModel): string[] {
     }
     const replicaIndexes: any[] = replica.properties.GlobalSecondaryIndexes ?? [];
     for (const indexName of table.globalSecondaryIndexNames()) {
-      const replicaIndex = replicaIndexes.find(candidate => candidate?.IndexName === indexName);
-      if (!replicaIndex?.ReadProvisionedThroughputSettings?.ReadCapacityAutoScalingSettings) {
-        gaps.push(`${replica.location}/GlobalSecondaryIndexes/${indexName}/ReadProvisionedThroughputSettings`);
+      const position = replicaIndexes.findIndex(candidate => candidate?.IndexName === indexName);
+      if (position === -1) {
+        gaps.push(`${replica.location}/GlobalSecondaryIndexes`);
+      } else if (!replicaIndexes[position].ReadProvisionedThroughputSettings?.ReadCapacityAutoScalingSettings) {
+        gaps.push(`${replica.location}/GlobalSecondaryIndexes/${position}/ReadProvisionedThroughputSettings`);
       }
     }
   }
@@ -63,11 +65,11 @@ function regionalTableGaps(table: TableModel): string[] {
     if (!scales(`dynamodb:table:${unit}`)) {
       gaps.push(`Properties/ProvisionedThroughput/${unit}`);
     }
-    for (const indexName of table.globalSecondaryIndexNames()) {
+    table.globalSecondaryIndexNames().forEach((indexName, position) => {
       if (!scales(`dynamodb:index:${unit}`, indexName)) {
-        gaps.push(`Properties/GlobalSecondaryIndexes/${indexName}/ProvisionedThroughput/${unit}`);
+        gaps.push(`Properties/GlobalSecondaryIndexes/${position}/ProvisionedThroughput/${unit}`);
       }
-    }
+    });
   }
   return gaps;
 }
