@@ -1,0 +1,109 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct, IConstruct } from 'constructs';
+import { HardenedKey } from './encryption-key';
+
+// Fixed id at stack scope: one alarm topic per stack, whichever table or consumer asks first.
+const TOPIC_ID = 'DynamoDbKitAlarms';
+
+/**
+ * The stack's alarm topic: every alarm of the library notifies it unless told otherwise.
+ *
+ * - encrypted with a `HardenedKey` whose policy lets CloudWatch use it, since an alarm cannot
+ *   publish to an encrypted topic otherwise;
+ * - refuses publishing without TLS;
+ * - subscriptions get a dead-letter queue, so a notification that cannot be delivered is kept.
+ *
+ * **A topic with no subscriber tells nobody.** Subscribe a person or a pager with
+ * `addEmailSubscription` or `addHttpsSubscription`, or subscribe your own endpoints to `topic`.
+ */
+export class AlarmTopic extends Construct {
+  /**
+   * The alarm topic of the stack that holds `scope`, created on first use.
+   */
+  public static of(scope: IConstruct): AlarmTopic {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(TOPIC_ID);
+    return existing instanceof AlarmTopic ? existing : new AlarmTopic(stack, TOPIC_ID);
+  }
+
+  /** The SNS topic. */
+  public readonly topic: sns.Topic;
+  /** The key that encrypts the topic and its dead-letter queue. */
+  public readonly key: kms.IKey;
+  private deadLetterQueue?: sqs.Queue;
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    const key = new HardenedKey(this, 'Key', {
+      description: `Encrypts the DynamoDB alarm topic of ${Stack.of(this).stackName}`,
+    });
+    // CloudWatch encrypts what it publishes with the topic's key; SNS decrypts it to deliver, and
+    // encrypts with it what it sends to the subscriptions' dead-letter queue.
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAndSnsToUseTheKey',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('sns.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+    }));
+    this.key = key;
+
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'DynamoDB alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+  }
+
+  /**
+   * Send alarm notifications to an email address. AWS sends a confirmation message first; nothing
+   * arrives until the recipient confirms.
+   */
+  public addEmailSubscription(address: string): void {
+    this.topic.addSubscription(new subscriptions.EmailSubscription(address, { deadLetterQueue: this.undeliverable() }));
+  }
+
+  /**
+   * Send alarm notifications to an HTTPS endpoint (a pager or chat webhook). The endpoint must
+   * confirm the subscription.
+   */
+  public addHttpsSubscription(url: string): void {
+    this.topic.addSubscription(new subscriptions.UrlSubscription(url, {
+      protocol: sns.SubscriptionProtocol.HTTPS,
+      deadLetterQueue: this.undeliverable(),
+    }));
+  }
+
+  /** One dead-letter queue for every subscription: notifications SNS could not deliver. */
+  private undeliverable(): sqs.Queue {
+    if (!this.deadLetterQueue) {
+      this.deadLetterQueue = new sqs.Queue(this, 'Undeliverable', {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: this.key,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      Validations.of(this.deadLetterQueue).acknowledge(
+        {
+          id: 'AwsSolutions::AwsSolutions-SQS3',
+          reason: 'This queue is the dead-letter queue of the alarm topic subscriptions; cdk-nag recognises only SQS redrive, not an SNS subscription redrive.',
+        },
+        {
+          id: 'Serverless::Serverless-SQSRedrivePolicy',
+          reason: 'This queue is the last stop for undeliverable alarm notifications; a dead-letter queue of its own would only move the problem.',
+        },
+        {
+          id: 'cdk-validator-cfnguard::sqs_dlq_check',
+          reason: 'CT.SQS.PR.1: this queue is itself the dead-letter queue of the alarm topic subscriptions, and keeps messages 14 days.',
+        },
+      );
+    }
+    return this.deadLetterQueue;
+  }
+}

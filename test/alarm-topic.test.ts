@@ -1,0 +1,105 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { AlarmActions, AlarmTopic } from '../src';
+import { productAlarm } from '../src/private/alarm';
+import { listFindings, synthWithChecks } from './compliance-harness';
+
+const metric = new cloudwatch.Metric({ namespace: 'Test', metricName: 'Errors', statistic: 'Sum' });
+
+function alarmOn(stack: Stack, actions = AlarmActions.stackTopic()) {
+  return productAlarm(stack, 'Alarm', {
+    metric, threshold: 1, evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, description: 'test',
+  }, actions.bind(stack));
+}
+
+describe('AlarmTopic', () => {
+  test('one topic per stack, at stack scope', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const first = AlarmTopic.of(stack);
+
+    expect(AlarmTopic.of(new cloudwatch.Alarm(stack, 'A', { metric, threshold: 1, evaluationPeriods: 1 }))).toBe(first);
+    expect(first.node.path).toEqual('Stack/DynamoDbKitAlarms');
+    Template.fromStack(stack).resourceCountIs('AWS::SNS::Topic', 1);
+  });
+
+  test('is encrypted with a key CloudWatch may use, and refuses publishing without TLS', () => {
+    const stack = new Stack(new App(), 'Stack');
+    AlarmTopic.of(stack);
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DynamoDbKitAlarmsKey'), 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'AllowCloudWatchAndSnsToUseTheKey',
+          Principal: { Service: ['cloudwatch.amazonaws.com', 'sns.amazonaws.com'] },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        })]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Deny',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        })]),
+      },
+    });
+  });
+
+  test('email and HTTPS subscriptions share one encrypted, retained dead-letter queue', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const topic = AlarmTopic.of(stack);
+
+    topic.addEmailSubscription('oncall@example.com');
+    topic.addHttpsSubscription('https://pager.example.com/hook');
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com', RedrivePolicy: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://pager.example.com/hook', RedrivePolicy: Match.anyValue() });
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.hasResource('AWS::SQS::Queue', { DeletionPolicy: 'Retain', Properties: { MessageRetentionPeriod: 1209600, KmsMasterKeyId: Match.anyValue() } });
+  });
+
+  test('with subscriptions and an alarm, passes every compliance plugin', () => {
+    const result = synthWithChecks(app => {
+      const stack = new Stack(app, 'Stack');
+      AlarmTopic.of(stack).addEmailSubscription('oncall@example.com');
+      AlarmTopic.of(stack).addHttpsSubscription('https://pager.example.com/hook');
+      alarmOn(stack);
+    });
+
+    expect(listFindings(result.unacknowledged)).toEqual('');
+    expect(result.acknowledged.map(f => f.acknowledgedId).sort()).toEqual([
+      'AwsSolutions::AwsSolutions-SQS3',
+      'Serverless::Serverless-SQSRedrivePolicy',
+      'cdk-validator-cfnguard::sqs_dlq_check',
+    ]);
+  });
+});
+
+describe('AlarmActions', () => {
+  test('stackTopic notifies the stack topic on alarm and on recovery', () => {
+    const stack = new Stack(new App(), 'Stack');
+    alarmOn(stack);
+
+    const topicRef = { Ref: Match.stringLikeRegexp('^DynamoDbKitAlarmsTopic') };
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ActionsEnabled: true,
+      AlarmActions: [topicRef],
+      OKActions: [topicRef],
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test('none creates no actions and says alarms are off', () => {
+    const stack = new Stack(new App(), 'Stack');
+
+    expect(AlarmActions.none().enabled).toBe(false);
+    expect(AlarmActions.none().bind(stack)).toEqual([]);
+    expect(AlarmActions.stackTopic().enabled).toBe(true);
+    Template.fromStack(stack).resourceCountIs('AWS::SNS::Topic', 0);
+  });
+});
