@@ -4,8 +4,11 @@ import { Construct } from 'constructs';
 import { HardenedKey } from './encryption-key';
 import { DynamoDbKitError } from './private/errors';
 import { regionAgnosticEncryption } from './private/region-agnostic-encryption';
+import { CapacitySettings, ceilingOf, tableCapacity } from './private/table-capacity';
 import { checkProvisionedCapacity, validateGlobalIndex, validateLocalIndex, validateTableProps } from './private/table-validation';
 import { LoosenedDefault, warnLoosened } from './private/warnings';
+import { StreamConsumer, StreamConsumerOptions } from './stream-consumer';
+import { CapacityCeiling, TableAlarms, TableAlarmsOptions } from './table-alarms';
 import { TableBackup } from './table-backup';
 
 /** The longest point-in-time recovery window DynamoDB keeps, in days. */
@@ -36,6 +39,15 @@ export interface ProductionTableProps extends dynamodb.TablePropsV2 {
    * @default true - DynamoDbChecks and the HIPAA, NIST and PCI packs require a backup plan
    */
   readonly backup?: boolean;
+
+  /**
+   * The table's alarms: throttles by cause (hot key, capacity, on-demand maximum, account quota)
+   * on the table and every GSI, consumption near the capacity ceiling, system errors and
+   * replication latency. See `TableAlarms`.
+   *
+   * @default - every alarm, notifying the stack's `AlarmTopic`
+   */
+  readonly alarms?: TableAlarmsOptions;
 }
 
 /**
@@ -56,6 +68,9 @@ export class ProductionTable extends dynamodb.TableV2 {
   /** The stack's backup plan that this table belongs to, unless `backup` is false. */
   public readonly backup?: TableBackup;
 
+  /** The table's alarms, unless `alarms.actions` is `AlarmActions.none()`. */
+  public readonly alarms?: TableAlarms;
+
   private readonly tablePartitionKey: string;
   private readonly fixedCapacityWarned = new Set<string>();
 
@@ -70,6 +85,7 @@ export class ProductionTable extends dynamodb.TableV2 {
       this.backup = TableBackup.of(this);
       this.backup.addTable(this);
     }
+    this.alarms = this.createAlarms(props.alarms ?? {});
   }
 
   /**
@@ -78,9 +94,11 @@ export class ProductionTable extends dynamodb.TableV2 {
   public addGlobalSecondaryIndex(props: dynamodb.GlobalSecondaryIndexPropsV2): void {
     validateGlobalIndex(props);
     super.addGlobalSecondaryIndex(props);
-    // While super() runs, the constructor checks capacity once all the props indexes are in.
+    // While super() runs, the constructor checks capacity and makes alarms once all the props indexes are in.
     if (this.tablePartitionKey !== undefined) {
       this.warnOnFixedCapacity();
+      const index = tableCapacity(this).indexes.find(candidate => candidate.indexName === props.indexName);
+      this.alarms?.addGlobalSecondaryIndex({ indexName: props.indexName, ...ceilings(index) });
     }
   }
 
@@ -90,6 +108,33 @@ export class ProductionTable extends dynamodb.TableV2 {
   public addLocalSecondaryIndex(props: dynamodb.LocalSecondaryIndexProps): void {
     validateLocalIndex(props, this.tablePartitionKey);
     super.addLocalSecondaryIndex(props);
+  }
+
+  /**
+   * Wire the table's stream to a Lambda function, with bounded retries, an alarmed failure queue
+   * and the handler's permissions in a customer-managed policy. See `StreamConsumer`.
+   *
+   * @param id the consumer's construct id, under the table
+   */
+  public addStreamConsumer(id: string, options: StreamConsumerOptions): StreamConsumer {
+    return new StreamConsumer(this, id, { ...options, table: this });
+  }
+
+  private createAlarms(options: TableAlarmsOptions): TableAlarms | undefined {
+    if (options.actions && !options.actions.enabled) {
+      warnLoosened(this, LoosenedDefault.ALARMS,
+        'alarms.actions is AlarmActions.none(): nobody is told when the table throttles or fails.');
+      return undefined;
+    }
+    const capacity = tableCapacity(this);
+    return new TableAlarms(this, 'Alarms', {
+      ...options,
+      table: this,
+      billingMode: capacity.billingMode,
+      ...ceilings(capacity.table),
+      globalSecondaryIndexes: capacity.indexes.map(index => ({ indexName: index.indexName!, ...ceilings(index) })),
+      replicaRegions: capacity.replicaRegions,
+    });
   }
 
   private warnOnFixedCapacity(): void {
@@ -103,8 +148,12 @@ export class ProductionTable extends dynamodb.TableV2 {
   }
 }
 
+function ceilings(settings: CapacitySettings | undefined): CapacityCeiling {
+  return { maxReadUnits: ceilingOf(settings?.read), maxWriteUnits: ceilingOf(settings?.write) };
+}
+
 function withDefaults(scope: Construct, id: string, props: ProductionTableProps): dynamodb.TablePropsV2 {
-  const { backup: _backup, ...tableProps } = props;
+  const { backup: _backup, alarms: _alarms, ...tableProps } = props;
   return {
     ...tableProps,
     billing: props.billing ?? dynamodb.Billing.onDemand(),

@@ -2,8 +2,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AlarmActions, AlarmTopic } from '../src';
-import { productAlarm } from '../src/private/alarm';
 import { listFindings, synthWithChecks } from './compliance-harness';
+import { productAlarm } from '../src/private/alarm';
 
 const metric = new cloudwatch.Metric({ namespace: 'Test', metricName: 'Errors', statistic: 'Sum' });
 

@@ -150,7 +150,7 @@ describe('overrides', () => {
     new ProductionTable(stack, 'Orders', { partitionKey: pk, encryption: dynamodb.TableEncryptionV2.customerManagedKey(key) });
 
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::KMS::Key', 2); // the user's and the backup vault's
+    template.resourceCountIs('AWS::KMS::Key', 3); // the user's, the backup vault's and the alarm topic's
     template.hasResourceProperties(GLOBAL_TABLE, {
       Replicas: [Match.objectLike({ SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MyKey'), 'Arn'] } } })],
     });

@@ -1,6 +1,7 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { DynamoDbKitError } from './errors';
+import { tableCapacity } from './table-capacity';
 import { validateDistinctKeys, validateKeyAttributeName, validateRange, validateResourceName } from './validation';
 
 // aws-cdk-lib refuses more than 20 GSIs and 5 LSIs, and checks recovery periods, autoscaling
@@ -48,34 +49,24 @@ export function validateLocalIndex(index: dynamodb.LocalSecondaryIndexProps, tab
 /**
  * Checks the provisioned capacity the table will deploy with, and returns where reads have a
  * fixed capacity instead of autoscaling.
- *
- * `Billing` and `Capacity` keep their numbers internal, so this reads the table's own L1.
  */
 export function checkProvisionedCapacity(table: dynamodb.TableV2): string[] {
-  const stack = Stack.of(table);
-  const cfn = table.node.defaultChild as dynamodb.CfnGlobalTable;
-  if (stack.resolve(cfn.billingMode) !== dynamodb.BillingMode.PROVISIONED) {
+  const capacity = tableCapacity(table);
+  if (capacity.billingMode !== dynamodb.BillingMode.PROVISIONED) {
     return [];
   }
   const fixed: string[] = [];
-  const check = (where: string, settings: any) => {
-    if (settings?.readCapacityUnits !== undefined) {
-      fixed.push(where);
+  for (const settings of [capacity.table, ...capacity.indexes]) {
+    for (const [direction, rendered] of [['readCapacity', settings.read], ['writeCapacity', settings.write]]) {
+      const where = `${settings.where}.${direction}`;
+      if (rendered?.readCapacityUnits !== undefined) {
+        fixed.push(where);
+      }
+      const scaling = rendered?.readCapacityAutoScalingSettings ?? rendered?.writeCapacityAutoScalingSettings;
+      if (scaling && !Token.isUnresolved(scaling.minCapacity) && scaling.minCapacity < 1) {
+        throw new DynamoDbKitError(`${where} minCapacity must be at least 1, got ${scaling.minCapacity}`);
+      }
     }
-    const scaling = settings?.readCapacityAutoScalingSettings ?? settings?.writeCapacityAutoScalingSettings;
-    if (scaling && !Token.isUnresolved(scaling.minCapacity) && scaling.minCapacity < 1) {
-      throw new DynamoDbKitError(`${where} minCapacity must be at least 1, got ${scaling.minCapacity}`);
-    }
-  };
-
-  check('billing.writeCapacity', stack.resolve(cfn.writeProvisionedThroughputSettings));
-  for (const gsi of stack.resolve(cfn.globalSecondaryIndexes) ?? []) {
-    check(`globalSecondaryIndexes[${gsi.indexName}].writeCapacity`, gsi.writeProvisionedThroughputSettings);
-  }
-  const primary = (stack.resolve(cfn.replicas) ?? [])[0];
-  check('billing.readCapacity', primary?.readProvisionedThroughputSettings);
-  for (const gsi of primary?.globalSecondaryIndexes ?? []) {
-    check(`globalSecondaryIndexes[${gsi.indexName}].readCapacity`, gsi.readProvisionedThroughputSettings);
   }
   return fixed;
 }

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { DynamoDbKitError } from './errors';
 
 // Limits from the DynamoDB developer guide, "Quotas in Amazon DynamoDB" (naming rules, attributes).
@@ -63,4 +63,27 @@ export function validateRange(property: string, value: number | undefined, min: 
 
 function truncate(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+}
+
+/**
+ * A duration in [minSeconds, maxSeconds], named in the message with the unit a user thinks in.
+ * Tokens pass through.
+ */
+export function validateDuration(property: string, value: Duration | undefined, minSeconds: number, maxSeconds: number): void {
+  if (value === undefined || value.isUnresolved()) {
+    return;
+  }
+  const seconds = value.toSeconds({ integral: false });
+  if (seconds < minSeconds || seconds > maxSeconds) {
+    throw new DynamoDbKitError(
+      `${property} must be between ${describeSeconds(minSeconds)} and ${describeSeconds(maxSeconds)}, got ${value.toHumanString()}`,
+    );
+  }
+}
+
+function describeSeconds(seconds: number): string {
+  const [amount, unit] = seconds >= 3600 && seconds % 3600 === 0 ? [seconds / 3600, 'hour']
+    : seconds >= 60 && seconds % 60 === 0 ? [seconds / 60, 'minute']
+      : [seconds, 'second'];
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
 }

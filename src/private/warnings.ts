@@ -13,6 +13,20 @@ export enum LoosenedDefault {
   CONTRIBUTOR_INSIGHTS = 'cdk-dynamodb-kit:noContributorInsights',
   BACKUP = 'cdk-dynamodb-kit:noBackup',
   FIXED_CAPACITY = 'cdk-dynamodb-kit:fixedCapacity',
+  ALARMS = 'cdk-dynamodb-kit:noAlarms',
+  STREAM_CONSUMER_ALARMS = 'cdk-dynamodb-kit:noStreamConsumerAlarms',
+  STREAM_STARTS_AT_LATEST = 'cdk-dynamodb-kit:streamStartsAtLatest',
+}
+
+/**
+ * Warnings about a setup that works but goes against AWS guidance. Stable ids, like `LoosenedDefault`.
+ */
+export enum Guidance {
+  TOO_MANY_STREAM_READERS = 'cdk-dynamodb-kit:tooManyStreamReaders',
+}
+
+export function warnGuidance(scope: IConstruct, id: Guidance, message: string): void {
+  Annotations.of(scope).addWarningV2(id, message);
 }
 
 export function warnLoosened(scope: IConstruct, id: LoosenedDefault, message: string): void {
