@@ -47,6 +47,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk@^2.1148.1',
     'cdk-nag@3.0.2',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
+    // The event-store example's projector (the Lambda runtime ships these) and its tests.
+    '@aws-sdk/client-dynamodb@^3',
+    '@aws-sdk/lib-dynamodb@^3',
+    '@aws-sdk/util-dynamodb@^3',
+    // A DynamoDB-compatible engine in-process, so the projector is tested against real requests.
+    'dynalite@^4',
   ],
 
   // Construct Hub renders a language tab only for a configured target.

@@ -6,6 +6,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { HardenedKey } from './encryption-key';
+import { sharedConstruct } from './private/shared-construct';
 
 // Fixed id at stack scope: one alarm topic per stack, whichever table or consumer asks first.
 const TOPIC_ID = 'DynamoDbKitAlarms';
@@ -27,8 +28,7 @@ export class AlarmTopic extends Construct {
    */
   public static of(scope: IConstruct): AlarmTopic {
     const stack = Stack.of(scope);
-    const existing = stack.node.tryFindChild(TOPIC_ID);
-    return existing instanceof AlarmTopic ? existing : new AlarmTopic(stack, TOPIC_ID);
+    return sharedConstruct(stack, TOPIC_ID, AlarmTopic, () => new AlarmTopic(stack, TOPIC_ID));
   }
 
   /** The SNS topic. */

@@ -25,11 +25,12 @@ const PITR_MAX_DAYS = 35;
  * - `billing`: on demand;
  * - `dynamoStream`: NEW_AND_OLD_IMAGES, so stream consumers can be added at any time;
  * - `contributorInsightsSpecification`: enabled in THROTTLED_KEYS mode, which costs less than
- *   ACCESSED_AND_THROTTLED_KEYS and is enough to name the keys behind a throttle.
+ *   ACCESSED_AND_THROTTLED_KEYS and is enough to name the keys behind a throttle;
+ * - `backup`: the stack's AWS Backup plan; `alarms`: every alarm, to the stack's alarm topic.
  *
  * Loosening a safety default (no PITR, no deletion protection, DESTROY, an AWS-owned or AWS-managed
- * key, no contributor insights, no backup, fixed capacity) is allowed and leaves a warning with a
- * stable id.
+ * key, no contributor insights, no backup, no alarms, fixed capacity) is allowed and leaves a
+ * warning with a stable id.
  */
 export interface ProductionTableProps extends dynamodb.TablePropsV2 {
   /**
@@ -52,7 +53,8 @@ export interface ProductionTableProps extends dynamodb.TablePropsV2 {
 
 /**
  * A DynamoDB `TableV2` with its production envelope: a customer-managed key, point-in-time
- * recovery, deletion protection, AWS Backup, a stream and contributor insights, all on by default.
+ * recovery, deletion protection, AWS Backup, a stream, contributor insights and alarms that say why
+ * the table throttles, all on by default.
  *
  * It is a `TableV2`: grants, metrics and event sources work on it. Replacing
  * `new TableV2(scope, 'Orders', props)` with `new ProductionTable(scope, 'Orders', props)` keeps the

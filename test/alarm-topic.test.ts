@@ -103,3 +103,12 @@ describe('AlarmActions', () => {
     Template.fromStack(stack).resourceCountIs('AWS::SNS::Topic', 0);
   });
 });
+
+describe('the shared id', () => {
+  test('a construct of the user with the reserved id is reported, not overwritten', () => {
+    const stack = new Stack(new App(), 'Stack');
+    new cloudwatch.Alarm(stack, 'DynamoDbKitAlarms', { metric, threshold: 1, evaluationPeriods: 1 });
+
+    expect(() => AlarmTopic.of(stack)).toThrow("Stack/DynamoDbKitAlarms is reserved for the library's shared AlarmTopic, but another construct uses that id; rename it");
+  });
+});

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { listFindings, synthWithChecks } from './compliance-harness';
+import { EventStoreStack } from '../examples/event-store';
 import { OrdersStack } from '../examples/orders-table';
 import { LedgerStack } from '../examples/provisioned-ledger';
 
@@ -9,6 +10,7 @@ import { LedgerStack } from '../examples/provisioned-ledger';
 describe.each([
   ['orders-table', (app: any) => new OrdersStack(app, 'OrdersExample')],
   ['provisioned-ledger', (app: any) => new LedgerStack(app, 'LedgerExample', { env: { account: '111111111111', region: 'eu-west-1' } })],
+  ['event-store', (app: any) => new EventStoreStack(app, 'EventStoreExample')],
 ])('example %s', (_name, build: (app: any) => Stack) => {
   let stack: Stack;
   const result = synthWithChecks(app => { stack = build(app); });

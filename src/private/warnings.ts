@@ -16,6 +16,8 @@ export enum LoosenedDefault {
   ALARMS = 'cdk-dynamodb-kit:noAlarms',
   STREAM_CONSUMER_ALARMS = 'cdk-dynamodb-kit:noStreamConsumerAlarms',
   STREAM_STARTS_AT_LATEST = 'cdk-dynamodb-kit:streamStartsAtLatest',
+  FAILURE_QUEUE_NOT_RETAINED = 'cdk-dynamodb-kit:failureQueueNotRetained',
+  OPEN_ENDPOINT_POLICY = 'cdk-dynamodb-kit:openEndpointPolicy',
 }
 
 /**
@@ -23,6 +25,7 @@ export enum LoosenedDefault {
  */
 export enum Guidance {
   TOO_MANY_STREAM_READERS = 'cdk-dynamodb-kit:tooManyStreamReaders',
+  REUSED_ENDPOINT_POLICY = 'cdk-dynamodb-kit:reusedEndpointPolicy',
 }
 
 export function warnGuidance(scope: IConstruct, id: Guidance, message: string): void {

@@ -1,0 +1,25 @@
+import { Construct } from 'constructs';
+import { DynamoDbKitError } from './errors';
+
+/**
+ * The construct shared by everything under `parent` (one per stack, one per VPC): found by its
+ * fixed id, made on first use. Its id is fixed forever, because a renamed id replaces resources.
+ */
+export function sharedConstruct<T extends Construct>(
+  parent: Construct,
+  id: string,
+  // The shared classes keep their constructors private, so `type` is typed by its prototype.
+  type: { readonly prototype: T; readonly name: string },
+  create: () => T,
+): T {
+  const existing = parent.node.tryFindChild(id);
+  if (existing === undefined) {
+    return create();
+  }
+  if (type.prototype.isPrototypeOf(existing)) {
+    return existing as T;
+  }
+  throw new DynamoDbKitError(
+    `${parent.node.path}/${id} is reserved for the library's shared ${type.name}, but another construct uses that id; rename it`,
+  );
+}
