@@ -6,3 +6,5 @@ export * from './alarm-topic';
 export * from './alarm-actions';
 export * from './stream-consumer';
 export * from './table-alarms';
+export * from './gateway-endpoint';
+export * from './tenant-access';

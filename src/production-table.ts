@@ -1,7 +1,9 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { HardenedKey } from './encryption-key';
+import { DynamoDbGatewayEndpoint } from './gateway-endpoint';
 import { DynamoDbKitError } from './private/errors';
 import { regionAgnosticEncryption } from './private/region-agnostic-encryption';
 import { CapacitySettings, ceilingOf, tableCapacity } from './private/table-capacity';
@@ -120,6 +122,18 @@ export class ProductionTable extends dynamodb.TableV2 {
    */
   public addStreamConsumer(id: string, options: StreamConsumerOptions): StreamConsumer {
     return new StreamConsumer(this, id, { ...options, table: this });
+  }
+
+  /**
+   * Reach the table from `vpc` through the VPC's one DynamoDB gateway endpoint, made on first use
+   * (or found in the construct tree) and shared by every table. Its policy is a data perimeter
+   * unless configured otherwise with `DynamoDbGatewayEndpoint.of(vpc, options)` before the first
+   * table. See `DynamoDbGatewayEndpoint`.
+   */
+  public addVpcEndpoint(vpc: ec2.IVpc): ec2.IGatewayVpcEndpoint {
+    const endpoint = DynamoDbGatewayEndpoint.of(vpc);
+    endpoint.addTable(this);
+    return endpoint.endpoint;
   }
 
   private createAlarms(options: TableAlarmsOptions): TableAlarms | undefined {

@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { listFindings, synthWithChecks } from './compliance-harness';
 import { EventStoreStack } from '../examples/event-store';
+import { MultiTenantStack } from '../examples/multi-tenant-vpc';
 import { OrdersStack } from '../examples/orders-table';
 import { LedgerStack } from '../examples/provisioned-ledger';
 
@@ -11,6 +12,7 @@ describe.each([
   ['orders-table', (app: any) => new OrdersStack(app, 'OrdersExample')],
   ['provisioned-ledger', (app: any) => new LedgerStack(app, 'LedgerExample', { env: { account: '111111111111', region: 'eu-west-1' } })],
   ['event-store', (app: any) => new EventStoreStack(app, 'EventStoreExample')],
+  ['multi-tenant-vpc', (app: any) => new MultiTenantStack(app, 'MultiTenantExample')],
 ])('example %s', (_name, build: (app: any) => Stack) => {
   let stack: Stack;
   const result = synthWithChecks(app => { stack = build(app); });

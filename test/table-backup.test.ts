@@ -1,7 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { ProductionTable, TableBackup } from '../src';
+import { BackupSchedule, BackupWeekDay, ProductionTable, TableBackup, TableBackupProps, VaultLock } from '../src';
+import { DynamoDbKitError } from '../src/private/errors';
 
 const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
 
@@ -96,5 +97,184 @@ describe('TableBackup', () => {
 
     expect(table.backup).toBeUndefined();
     Template.fromStack(stack).resourceCountIs('AWS::Backup::BackupPlan', 0);
+  });
+});
+
+/** A stack whose backup plan is made with `props`, and one table in it. */
+function withPlan(props: TableBackupProps) {
+  const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+  TableBackup.of(stack, props);
+  new ProductionTable(stack, 'Orders', { partitionKey: pk });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+const DESTINATION = 'arn:aws:backup:eu-central-1:222222222222:backup-vault:dr-vault';
+
+describe('TableBackup options', () => {
+  test('no props and empty props give the same template as the defaults', () => {
+    const stack = new Stack(new App(), 'Stack');
+    new ProductionTable(stack, 'Orders', { partitionKey: pk });
+    const other = new Stack(new App(), 'Stack');
+    TableBackup.of(other, {});
+    new ProductionTable(other, 'Orders', { partitionKey: pk });
+
+    expect(Template.fromStack(other).toJSON()).toEqual(Template.fromStack(stack).toJSON());
+  });
+
+  test('props are accepted only before the plan exists: after the first table, they are refused', () => {
+    const stack = new Stack(new App(), 'Stack');
+    new ProductionTable(stack, 'Orders', { partitionKey: pk });
+
+    expect(() => TableBackup.of(stack, { retention: Duration.days(90) })).toThrow(DynamoDbKitError);
+    expect(() => TableBackup.of(stack, { retention: Duration.days(90) })).toThrow(
+      'The backup plan of stack Stack exists already (made by the first table that joined it), so its props cannot be given again: ' +
+      'call TableBackup.of(this, props) before the first ProductionTable of the stack',
+    );
+    expect(() => TableBackup.of(stack)).not.toThrow();
+  });
+
+  test('a weekly schedule, a year of retention and cold storage after 30 days', () => {
+    const { template } = withPlan({
+      schedule: BackupSchedule.weekly(BackupWeekDay.SUNDAY, { hour: 2, minute: 30 }),
+      retention: Duration.days(365),
+      moveToColdStorageAfter: Duration.days(30),
+    });
+
+    template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: {
+        BackupPlanRule: [Match.objectLike({
+          RuleName: 'Weekly',
+          ScheduleExpression: 'cron(30 2 ? * SUN *)',
+          Lifecycle: { DeleteAfterDays: 365, MoveToColdStorageAfterDays: 30 },
+        })],
+      },
+    });
+  });
+
+  test.each([
+    ['every 4 hours', BackupSchedule.everyHours(4), 'Every4Hours', 'cron(0 */4 * * ? *)'],
+    ['daily at 23:15', BackupSchedule.daily({ hour: 23, minute: 15 }), 'Daily', 'cron(15 23 * * ? *)'],
+    ['monthly on the 1st', BackupSchedule.monthly(1), 'Monthly', 'cron(0 5 1 * ? *)'],
+  ])('schedule %s', (_name, schedule, ruleName, expression) => {
+    const { template } = withPlan({ schedule, retention: Duration.days(35) });
+
+    template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: { BackupPlanRule: [Match.objectLike({ RuleName: ruleName, ScheduleExpression: expression })] },
+    });
+  });
+
+  test('a vault lock in governance mode has no lock date', () => {
+    const { template } = withPlan({ vaultLock: VaultLock.governance({ minRetention: Duration.days(7), maxRetention: Duration.days(365) }) });
+
+    template.hasResource('AWS::Backup::BackupVault', {
+      DeletionPolicy: 'Retain',
+      Properties: { LockConfiguration: { MinRetentionDays: 7, MaxRetentionDays: 365, ChangeableForDays: Match.absent() } },
+    });
+  });
+
+  test('a vault lock in compliance mode becomes immutable after changeableFor', () => {
+    const { template } = withPlan({ vaultLock: VaultLock.compliance({ minRetention: Duration.days(35), changeableFor: Duration.days(3) }) });
+
+    template.hasResourceProperties('AWS::Backup::BackupVault', {
+      LockConfiguration: { MinRetentionDays: 35, ChangeableForDays: 3 },
+    });
+  });
+
+  test('copies go to the destination vault, kept as long as the plan keeps its recovery points unless told otherwise', () => {
+    const { template } = withPlan({
+      retention: Duration.days(100),
+      copies: [
+        { destinationVaultArn: DESTINATION },
+        { destinationVaultArn: 'arn:aws:backup:us-east-1:111111111111:backup-vault:archive', retention: Duration.days(400), moveToColdStorageAfter: Duration.days(10) },
+      ],
+    });
+
+    template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: {
+        BackupPlanRule: [Match.objectLike({
+          CopyActions: [
+            { DestinationBackupVaultArn: DESTINATION, Lifecycle: { DeleteAfterDays: 100 } },
+            { DestinationBackupVaultArn: 'arn:aws:backup:us-east-1:111111111111:backup-vault:archive', Lifecycle: { DeleteAfterDays: 400, MoveToColdStorageAfterDays: 10 } },
+          ],
+        })],
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'WriteToVault',
+          Resource: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^DynamoDbKitBackupVault'), 'BackupVaultArn'] }, DESTINATION, 'arn:aws:backup:us-east-1:111111111111:backup-vault:archive'],
+        })]),
+      },
+    });
+  });
+});
+
+describe('TableBackup bad input', () => {
+  test('a retention shorter than the schedule interval is refused; as long as it is accepted', () => {
+    expect(() => withPlan({ schedule: BackupSchedule.weekly(BackupWeekDay.MONDAY), retention: Duration.days(6) })).toThrow(
+      "retention must be at least the schedule's interval, 7 days for a weekly backup, got 6 days: between two backups there would be no recovery point",
+    );
+    expect(() => withPlan({ schedule: BackupSchedule.weekly(BackupWeekDay.MONDAY), retention: Duration.days(7) })).not.toThrow();
+    expect(() => withPlan({ schedule: BackupSchedule.monthly(15), retention: Duration.days(30) })).toThrow(/31 days for a monthly backup, got 30 days/);
+    expect(() => withPlan({ schedule: BackupSchedule.monthly(15), retention: Duration.days(31) })).not.toThrow();
+  });
+
+  test('retentions that are not whole days are refused', () => {
+    expect(() => withPlan({ retention: Duration.hours(36) })).toThrow('retention must be a whole number of days, at least 1, got 1 day 12 hours');
+    expect(() => withPlan({ retention: Duration.days(35), moveToColdStorageAfter: Duration.hours(12) })).toThrow(/^moveToColdStorageAfter must be a whole number of days/);
+  });
+
+  test('deletion less than 90 days after the move to cold storage is refused; 90 days after is accepted', () => {
+    expect(() => withPlan({ retention: Duration.days(119), moveToColdStorageAfter: Duration.days(30) })).toThrow(
+      'retention must be at least 90 days after moveToColdStorageAfter, because AWS Backup keeps a recovery point in cold storage at ' +
+      'least 90 days: got retention 119 days and moveToColdStorageAfter 30 days, so retention must be 120 days or more',
+    );
+    expect(() => withPlan({ retention: Duration.days(120), moveToColdStorageAfter: Duration.days(30) })).not.toThrow();
+  });
+
+  test('the same rule holds for a copy, named by its index', () => {
+    const copy = (retentionDays: number) => ({
+      destinationVaultArn: DESTINATION,
+      retention: Duration.days(retentionDays),
+      moveToColdStorageAfter: Duration.days(30),
+    });
+    expect(() => withPlan({ copies: [copy(100)] })).toThrow(
+      /^copies\[0\]\.retention must be at least 90 days after copies\[0\]\.moveToColdStorageAfter/,
+    );
+    // Without its own retention, a copy is kept as long as the plan keeps its recovery points.
+    expect(() => withPlan({ copies: [{ destinationVaultArn: DESTINATION, moveToColdStorageAfter: Duration.days(1) }] })).toThrow(
+      /got retention 35 days and moveToColdStorageAfter 1 days/,
+    );
+    expect(() => withPlan({ copies: [copy(120)] })).not.toThrow();
+  });
+
+  test('a copy destination that is not a backup vault ARN is refused', () => {
+    expect(() => withPlan({ copies: [{ destinationVaultArn: 'arn:aws:s3:::bucket' }] })).toThrow(
+      "copies[0].destinationVaultArn must be a backup vault ARN, arn:<partition>:backup:<region>:<account>:backup-vault:<name>, got 'arn:aws:s3:::bucket'",
+    );
+  });
+
+  test('a retention outside the vault lock bounds is refused: the locked vault would fail every job', () => {
+    expect(() => withPlan({ vaultLock: VaultLock.governance({ minRetention: Duration.days(90) }) })).toThrow(
+      'retention must be at least vaultLock minRetention (90 days), got 35 days: the locked vault would fail every backup job',
+    );
+    expect(() => withPlan({ vaultLock: VaultLock.governance({ minRetention: Duration.days(1), maxRetention: Duration.days(30) }) })).toThrow(
+      'retention must be at most vaultLock maxRetention (30 days), got 35 days: the locked vault would fail every backup job',
+    );
+    expect(() => withPlan({ retention: Duration.days(90), vaultLock: VaultLock.governance({ minRetention: Duration.days(90) }) })).not.toThrow();
+  });
+
+  test('aws-cdk-lib refuses a compliance lock changeable for less than 72 hours first, and its message stands', () => {
+    expect(() => withPlan({ vaultLock: VaultLock.compliance({ minRetention: Duration.days(1), changeableFor: Duration.days(2) }) })).toThrow(
+      /AWS Backup enforces a 72-hour cooling-off period/,
+    );
+  });
+
+  test('schedules AWS Backup cannot run evenly are refused', () => {
+    expect(() => BackupSchedule.everyHours(5)).toThrow('schedule hours must be 1, 2, 3, 4, 6, 8 or 12 (a divisor of 24), got 5');
+    expect(() => BackupSchedule.monthly(29)).toThrow('schedule dayOfMonth must be an integer between 1 and 28, got 29');
+    expect(() => BackupSchedule.daily({ hour: 24 })).toThrow('schedule hour must be an integer between 0 and 23, got 24');
+    expect(() => BackupSchedule.weekly(BackupWeekDay.FRIDAY, { minute: 60 })).toThrow('schedule minute must be an integer between 0 and 59, got 60');
   });
 });

@@ -1,0 +1,531 @@
+import { Aws, Stack, Token } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct } from 'constructs';
+import { EndpointPolicyBinding, EndpointService } from './private/endpoint-binding';
+import { DynamoDbKitError } from './private/errors';
+import { Guidance, LoosenedDefault, warnGuidance, warnLoosened } from './private/warnings';
+
+// Fixed id under the VPC: one DynamoDB gateway endpoint per VPC, whichever table asks first.
+const ENDPOINT_ID = 'DynamoDbKitEndpoint';
+
+// "Characters per VPC endpoint policy: 20,480, including white space" (AWS PrivateLink quotas; not adjustable).
+const POLICY_MAX_CHARACTERS = 20_480;
+// Worst cases for an estimate that never undercounts: 'aws-us-gov', a 20-character region, a
+// 12-digit account and a 255-character table name (the DynamoDB maximum) when none is given.
+const ARN_FIXED_CHARACTERS = 'arn:aws-us-gov:dynamodb::123456789012:table/'.length + 20;
+const TABLE_NAME_MAX = 255;
+// Everything of the policy but the table ARNs, rendered compactly, with room to spare.
+const POLICY_BASE_CHARACTERS = 600;
+
+/**
+ * The policy of a DynamoDB VPC endpoint.
+ *
+ * A gateway endpoint carries all DynamoDB traffic of the route tables it is in, so its policy
+ * governs every workload in the VPC, not only the tables of this library.
+ */
+export abstract class EndpointPolicy {
+  /**
+   * A data perimeter: principals of this account may act on tables of this account, and nothing
+   * else passes the endpoint (`aws:PrincipalAccount` and `aws:ResourceAccount`, and table ARNs of
+   * this account and region).
+   *
+   * It stops data leaving for another account's tables and reaching in from another account's
+   * principals, without breaking a neighbour's table of the same account. It names no table, so
+   * it also works when the VPC lives in another stack than the tables.
+   *
+   * Actions that take no table ARN (`dynamodb:ListTables`, `dynamodb:DescribeLimits`,
+   * `dynamodb:ListBackups`, ...) accept only `Resource: "*"`, and the perimeter grants no `"*"`: they
+   * do not pass the endpoint. Call them from outside the VPC.
+   */
+  public static dataPerimeter(): EndpointPolicy {
+    return new class extends EndpointPolicy {
+      public _bind(_endpoint: IConstruct, service: EndpointService): EndpointPolicyBinding {
+        return {
+          statements: [new iam.PolicyStatement({
+            sid: service === EndpointService.TABLES ? 'TablesOfThisAccount' : 'StreamsOfThisAccount',
+            principals: [new iam.AnyPrincipal()],
+            actions: service === EndpointService.TABLES ? ['dynamodb:*'] : STREAM_ACTIONS,
+            resources: [`arn:${Aws.PARTITION}:dynamodb:${Aws.REGION}:${Aws.ACCOUNT_ID}:table/*`],
+            conditions: {
+              StringEquals: { 'aws:PrincipalAccount': Aws.ACCOUNT_ID, 'aws:ResourceAccount': Aws.ACCOUNT_ID },
+            },
+          })],
+          addTable: () => undefined,
+        };
+      }
+    }('dataPerimeter');
+  }
+
+  /**
+   * Only the registered tables and their indexes (or, on a streams endpoint, their streams), for
+   * principals of this account.
+   *
+   * The tables must be in the endpoint's stack: their ARNs in a network stack's endpoint policy
+   * would make it depend on the tables' stack, and the tables' stack usually depends on the
+   * network. An endpoint policy holds at most 20,480 characters, so the number of tables is
+   * bounded (about 30 whose names CloudFormation generates); the library refuses a policy that
+   * could exceed it.
+   */
+  public static tablesOnly(): EndpointPolicy {
+    return new class extends EndpointPolicy {
+      public _bind(endpoint: IConstruct, service: EndpointService): EndpointPolicyBinding {
+        const statement = new iam.PolicyStatement({
+          sid: service === EndpointService.TABLES ? 'RegisteredTables' : 'StreamsOfRegisteredTables',
+          principals: [new iam.AnyPrincipal()],
+          actions: service === EndpointService.TABLES ? ['dynamodb:*'] : STREAM_ACTIONS,
+          conditions: { StringEquals: { 'aws:PrincipalAccount': Aws.ACCOUNT_ID } },
+        });
+        let estimate = POLICY_BASE_CHARACTERS;
+        const tables: string[] = [];
+        return {
+          statements: [statement],
+          addTable: table => {
+            if (tables.includes(table.tableArn)) {
+              return;
+            }
+            if (Stack.of(table) !== Stack.of(endpoint)) {
+              throw new DynamoDbKitError(
+                `EndpointPolicy.tablesOnly() cannot list table ${table.node.path}: it is in stack ${Stack.of(table).node.path}, ` +
+                `the endpoint ${endpoint.node.path} in stack ${Stack.of(endpoint).node.path}, and a table ARN in the endpoint's ` +
+                'stack would make it depend on the table\'s stack (a cycle when the tables\' stack uses the VPC). Use ' +
+                'EndpointPolicy.dataPerimeter(), which names no table, or import the table into the endpoint\'s stack by name',
+              );
+            }
+            const resources = service === EndpointService.TABLES
+              ? [table.tableArn, `${table.tableArn}/index/*`]
+              : [`${table.tableArn}/stream/*`];
+            const arnLength = ARN_FIXED_CHARACTERS + tableNameLength(table);
+            estimate += resources.length * (arnLength + 3) + (service === EndpointService.TABLES ? '/index/*'.length : '/stream/*'.length);
+            if (estimate > POLICY_MAX_CHARACTERS) {
+              throw new DynamoDbKitError(
+                `EndpointPolicy.tablesOnly() of ${endpoint.node.path} could reach ${estimate} characters with ${tables.length + 1} ` +
+                `tables (a table name that is not given counts at its maximum, ${TABLE_NAME_MAX} characters); an endpoint policy ` +
+                `holds at most ${POLICY_MAX_CHARACTERS.toLocaleString('en-US')}. Give the tables a tableName, or use EndpointPolicy.dataPerimeter()`,
+              );
+            }
+            tables.push(table.tableArn);
+            statement.addResources(...resources);
+          },
+        };
+      }
+    }('tablesOnly');
+  }
+
+  /**
+   * No policy: AWS's default, which lets any principal reach any DynamoDB table, in any account,
+   * through the endpoint. An explicit choice, recorded with the warning
+   * `cdk-dynamodb-kit:openEndpointPolicy`.
+   */
+  public static open(): EndpointPolicy {
+    return new class extends EndpointPolicy {
+      public _bind(endpoint: IConstruct, _service: EndpointService): EndpointPolicyBinding {
+        warnLoosened(endpoint, LoosenedDefault.OPEN_ENDPOINT_POLICY,
+          'The endpoint policy is open (EndpointPolicy.open()): any principal may reach any DynamoDB table, in any account, through it.');
+        return { statements: [], addTable: () => undefined };
+      }
+    }('open');
+  }
+
+  /**
+   * @param mode the factory that made the policy: dataPerimeter, tablesOnly or open
+   */
+  protected constructor(public readonly mode: string) {}
+
+  /** @internal */
+  public abstract _bind(endpoint: IConstruct, service: EndpointService): EndpointPolicyBinding;
+}
+
+// The data plane of a table: what restrictTableToEndpoint denies outside the endpoint.
+const ITEM_ACTIONS = [
+  'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan',
+  'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem',
+  'dynamodb:PartiQLSelect', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete',
+];
+
+// What a stream reader (KCL, the DynamoDB Streams Kinesis Adapter) calls on a stream ARN.
+// ListStreams takes only Resource "*" and is not granted: give readers the stream ARN.
+const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
+
+/**
+ * Options of a VPC's DynamoDB gateway endpoint. They are accepted once, when the endpoint is
+ * first made: configure it before the first table calls `addVpcEndpoint`.
+ */
+export interface DynamoDbGatewayEndpointOptions {
+  /**
+   * The endpoint's policy.
+   *
+   * @default EndpointPolicy.dataPerimeter() - principals and tables of this account; works for every workload
+   * of the VPC and when the VPC is in another stack
+   */
+  readonly policy?: EndpointPolicy;
+
+  /**
+   * The subnets whose route tables get the route to DynamoDB. Each selected subnet must have a
+   * known route table: a gateway endpoint is a route.
+   *
+   * @default - every subnet of the VPC: private, public and isolated
+   */
+  readonly subnets?: ec2.SubnetSelection[];
+
+  /**
+   * A DynamoDB gateway endpoint made outside this app, for an imported VPC that has one already
+   * (a second one on the same route tables fails at deploy time). Its policy is managed where it
+   * was made, so `policy` and `subnets` cannot be given with it.
+   *
+   * @default - reuse the DynamoDB gateway endpoint of this VPC in the construct tree, or make one
+   */
+  readonly existingEndpoint?: ec2.IGatewayVpcEndpoint;
+}
+
+/**
+ * Options of the interface endpoint for DynamoDB Streams.
+ */
+export interface StreamsEndpointOptions {
+  /**
+   * The endpoint's policy, applied to the streams of the endpoint's tables.
+   *
+   * @default EndpointPolicy.tablesOnly() - the streams of the tables added to this endpoint
+   */
+  readonly policy?: EndpointPolicy;
+
+  /**
+   * The subnets the endpoint's network interfaces are placed in.
+   *
+   * @default - the VPC's private subnets, or its isolated subnets when it has no private ones
+   */
+  readonly subnets?: ec2.SubnetSelection;
+}
+
+/**
+ * The DynamoDB gateway endpoint of a VPC, with a policy that is a data perimeter by default.
+ *
+ * There is one per VPC: a second gateway endpoint for DynamoDB on the same route tables fails at
+ * deploy time. Tables share it (`table.addVpcEndpoint(vpc)`, or `addTable` for any `ITable`), and
+ * when the construct tree already holds a DynamoDB gateway endpoint for the VPC (say, from
+ * `vpc.addGatewayEndpoint(...)`), it is reused: the policy's statements are added to its policy.
+ * If it had statements of its own, they stay, and an Allow cannot be narrowed by another Allow, so
+ * the warning `cdk-dynamodb-kit:reusedEndpointPolicy` asks for a review.
+ *
+ * DynamoDB Streams is not reachable through a gateway endpoint; `addStreamsEndpoint` makes the
+ * interface endpoint that in-VPC stream readers (KCL applications) need. A Lambda stream consumer
+ * needs none: Lambda reads the stream from the service side.
+ *
+ * @example
+ * declare const vpc: ec2.IVpc;
+ * declare const orders: dynamodb.ITable;
+ * DynamoDbGatewayEndpoint.of(vpc).addTable(orders);
+ */
+export class DynamoDbGatewayEndpoint extends Construct {
+  /**
+   * The DynamoDB gateway endpoint of `vpc`, made (or found in the construct tree) on first use.
+   *
+   * @param options accepted only on the first call for a VPC
+   */
+  public static of(vpc: ec2.IVpc, options?: DynamoDbGatewayEndpointOptions): DynamoDbGatewayEndpoint {
+    const parent = vpc as unknown as Construct;
+    const existing = parent.node.tryFindChild(ENDPOINT_ID);
+    if (existing instanceof DynamoDbGatewayEndpoint && options !== undefined) {
+      throw new DynamoDbKitError(
+        `The DynamoDB gateway endpoint of ${parent.node.path} exists already, so its options cannot be given again: ` +
+        'call DynamoDbGatewayEndpoint.of(vpc, options) before the first table calls addVpcEndpoint(vpc)',
+      );
+    }
+    if (existing instanceof DynamoDbGatewayEndpoint) {
+      return existing;
+    }
+    if (existing !== undefined) {
+      throw new DynamoDbKitError(
+        `${parent.node.path}/${ENDPOINT_ID} is reserved for the library's shared DynamoDbGatewayEndpoint, but another construct uses that id; rename it`,
+      );
+    }
+    return new DynamoDbGatewayEndpoint(parent, ENDPOINT_ID, vpc, planEndpoint(vpc, options ?? {}));
+  }
+
+  /** The gateway endpoint: made here, found in the construct tree, or the `existingEndpoint`. */
+  public readonly endpoint: ec2.IGatewayVpcEndpoint;
+  /** The endpoint's policy; undefined for an `existingEndpoint`, whose policy is managed elsewhere. */
+  public readonly policy?: EndpointPolicy;
+  /** The VPC. */
+  public readonly vpc: ec2.IVpc;
+
+  private readonly binding?: EndpointPolicyBinding;
+  private readonly tables: dynamodb.ITable[] = [];
+  private streams?: { endpoint: ec2.InterfaceVpcEndpoint; binding: EndpointPolicyBinding };
+
+  // Options are checked by planEndpoint() before this runs, so that bad input leaves nothing in the tree.
+  private constructor(scope: Construct, id: string, vpc: ec2.IVpc, plan: EndpointPlan) {
+    super(scope, id);
+    this.vpc = vpc;
+    this.policy = plan.policy;
+
+    if (plan.existing) {
+      this.endpoint = plan.existing;
+      return;
+    }
+    const policy = plan.policy!;
+    if (plan.found) {
+      this.binding = policy._bind(plan.found, EndpointService.TABLES);
+      this.endpoint = reuse(plan.found, this.binding.statements, this);
+    } else {
+      const endpoint = new ec2.GatewayVpcEndpoint(this, 'Resource', {
+        vpc,
+        service: ec2.GatewayVpcEndpointAwsService.DYNAMODB,
+        subnets: plan.subnets,
+      });
+      this.binding = policy._bind(endpoint, EndpointService.TABLES);
+      this.binding.statements.forEach(statement => endpoint.addToPolicy(statement));
+      this.endpoint = endpoint;
+    }
+
+    this.node.addValidation({ validate: () => this.validateEndpoint() });
+  }
+
+  /**
+   * Register a table: with `EndpointPolicy.tablesOnly()`, the policy lists it and its indexes
+   * (and its stream on the streams endpoint). Registering a table twice is harmless.
+   */
+  public addTable(table: dynamodb.ITable): void {
+    if (this.tables.includes(table)) {
+      return;
+    }
+    this.binding?.addTable(table);
+    this.streams?.binding.addTable(table);
+    this.tables.push(table);
+  }
+
+  /**
+   * Deny the table's item actions to every request that does not come through this endpoint
+   * (`aws:SourceVpce`), with a statement in the table's resource policy. The table is registered too.
+   *
+   * It cannot lock anyone out of the table itself: only item reads and writes are denied
+   * (GetItem, BatchGetItem, Query, Scan, PutItem, UpdateItem, DeleteItem, BatchWriteItem,
+   * ConditionCheckItem, PartiQL), never the control plane, so administrators and CloudFormation still
+   * describe, update and delete the table and can remove the resource policy. AWS Backup works
+   * through backup actions, and a Lambda stream consumer reads the stream, whose resource policy
+   * is separate; requests of AWS services, or made through them for a principal, are exempt
+   * (`aws:PrincipalIsAWSService`, `aws:ViaAWSService`). What it does deny: reading or writing items
+   * from anywhere but the VPC, the console's item explorer and a stream handler outside the VPC
+   * that writes back included. Tables with replicas are refused: replication is not covered. An
+   * endpoint with `EndpointPolicy.tablesOnly()` is refused too: each policy would name the other.
+   */
+  public restrictTableToEndpoint(table: dynamodb.TableV2): void {
+    const cfn = table.node.defaultChild as dynamodb.CfnGlobalTable;
+    const replicas: any[] = Stack.of(table).resolve(cfn.replicas) ?? [];
+    if (replicas.length > 1) {
+      throw new DynamoDbKitError(
+        `restrictTableToEndpoint cannot restrict ${table.node.path}: it has ${replicas.length - 1} replica(s), and the replication ` +
+        'of a global table is not covered by the restriction. Restrict a table without replicas',
+      );
+    }
+    if (this.policy?.mode === 'tablesOnly') {
+      throw new DynamoDbKitError(
+        `restrictTableToEndpoint cannot restrict ${table.node.path} on an endpoint with EndpointPolicy.tablesOnly(): the endpoint's ` +
+        'policy would name the table and the table\'s policy the endpoint, a dependency cycle. Use EndpointPolicy.dataPerimeter()',
+      );
+    }
+    this.addTable(table);
+    // Resource "*" is the table itself: a table's resource policy cannot name the table's own ARN in CloudFormation.
+    table.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'ItemsOnlyThroughVpcEndpoint',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ITEM_ACTIONS,
+      resources: ['*'],
+      conditions: {
+        StringNotEquals: { 'aws:SourceVpce': this.endpoint.vpcEndpointId },
+        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false', 'aws:ViaAWSService': 'false' },
+      },
+    }));
+  }
+
+  /**
+   * The VPC's interface endpoint for DynamoDB Streams, for stream readers inside the VPC, such as
+   * KCL applications: AWS serves DynamoDB Streams through interface endpoints only. A Lambda stream
+   * consumer does not need it. Made on first call. Its security group admits nobody until you allow
+   * the readers in: `streamsEndpoint.connections.allowDefaultPortFrom(readers)`.
+   *
+   * @param options accepted only on the first call
+   */
+  public addStreamsEndpoint(options?: StreamsEndpointOptions): ec2.InterfaceVpcEndpoint {
+    if (this.streams) {
+      if (options !== undefined) {
+        throw new DynamoDbKitError(
+          `The DynamoDB Streams endpoint of ${this.node.path} exists already, so its options cannot be given again`,
+        );
+      }
+      return this.streams.endpoint;
+    }
+    // No ingress until readers are allowed in by security group: least privilege, and the
+    // EC2 ingress rules of the packs cannot read a CIDR that is a token.
+    const securityGroup = new ec2.SecurityGroup(this, 'StreamsEndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: 'DynamoDB Streams interface endpoint: HTTPS from the stream readers allowed in',
+      allowAllOutbound: false,
+    });
+    const endpoint = new ec2.InterfaceVpcEndpoint(this, 'StreamsEndpoint', {
+      vpc: this.vpc,
+      service: ec2.InterfaceVpcEndpointAwsService.DYNAMODB_STREAMS,
+      subnets: options?.subnets,
+      securityGroups: [securityGroup],
+      open: false,
+    });
+    const binding = (options?.policy ?? EndpointPolicy.tablesOnly())._bind(endpoint, EndpointService.STREAMS);
+    binding.statements.forEach(statement => endpoint.addToPolicy(statement));
+    this.tables.forEach(table => binding.addTable(table));
+    this.streams = { endpoint, binding };
+    this.node.addValidation({ validate: () => this.streams && !this.streams.binding.statements.every(hasResources) ? [NO_TABLES('addStreamsEndpoint')] : [] });
+    return endpoint;
+  }
+
+  private validateEndpoint(): string[] {
+    const errors: string[] = [];
+    if (this.binding && !this.binding.statements.every(hasResources)) {
+      errors.push(NO_TABLES('DynamoDbGatewayEndpoint'));
+    }
+    const endpoints = dynamoDbGatewayEndpoints(this.vpc);
+    if (endpoints.length > 1) {
+      errors.push(
+        `The VPC ${(this.vpc as unknown as Construct).node.path} has ${endpoints.length} DynamoDB gateway endpoints ` +
+        `(${endpoints.map(e => e.node.path).join(', ')}); a second one on the same route tables fails at deploy time. ` +
+        'Make one before the first table calls addVpcEndpoint(vpc), and the library reuses it',
+      );
+    }
+    return errors;
+  }
+}
+
+/** What the endpoint of a VPC will be: an existing one, one found in the tree, or a new one on these subnets. */
+interface EndpointPlan {
+  readonly policy?: EndpointPolicy;
+  readonly existing?: ec2.IGatewayVpcEndpoint;
+  readonly found?: ec2.GatewayVpcEndpoint | ec2.CfnVPCEndpoint;
+  readonly subnets?: ec2.SubnetSelection[];
+}
+
+function planEndpoint(vpc: ec2.IVpc, options: DynamoDbGatewayEndpointOptions): EndpointPlan {
+  if (options.existingEndpoint) {
+    refuseWithExisting(options, 'existingEndpoint');
+    return { existing: options.existingEndpoint };
+  }
+  const policy = options.policy ?? EndpointPolicy.dataPerimeter();
+  const found = findGatewayEndpoint(vpc);
+  if (found) {
+    refuseWithExisting(options, `the DynamoDB gateway endpoint ${found.node.path}, which is reused`, true);
+    return { policy, found };
+  }
+  return { policy, subnets: selectRouteTableSubnets(vpc, options.subnets) };
+}
+
+const NO_TABLES = (what: string) =>
+  `${what} with EndpointPolicy.tablesOnly() lists no table: an empty policy would fall back to AWS's full-access default. ` +
+  'Add a table with addTable(table) or table.addVpcEndpoint(vpc), or use EndpointPolicy.dataPerimeter()';
+
+function hasResources(statement: iam.PolicyStatement): boolean {
+  return statement.hasResource;
+}
+
+/** The subnets of the selection, each of which must have a known route table. */
+function selectRouteTableSubnets(vpc: ec2.IVpc, selections: ec2.SubnetSelection[] | undefined): ec2.SubnetSelection[] {
+  const subnets = selections
+    ? selections.flatMap(selection => vpc.selectSubnets(selection).subnets)
+    : [...vpc.privateSubnets, ...vpc.publicSubnets, ...vpc.isolatedSubnets];
+  const property = selections ? 'subnets' : 'subnets (default: every subnet of the VPC)';
+  if (subnets.length === 0) {
+    throw new DynamoDbKitError(`${property} selects no subnet of ${(vpc as unknown as Construct).node.path}: a gateway endpoint needs route tables to add its route to`);
+  }
+  const withoutRouteTable = subnets.filter(subnet => subnet.routeTable?.routeTableId === undefined);
+  if (withoutRouteTable.length > 0) {
+    throw new DynamoDbKitError(
+      `${property} selects ${withoutRouteTable.length} subnet(s) without a known route table ` +
+      `(${withoutRouteTable.map(subnet => subnet.subnetId).join(', ')}): a gateway endpoint is a route in a route table. ` +
+      'For an imported VPC, give the route table IDs (privateSubnetRouteTableIds, isolatedSubnetRouteTableIds, ...) ' +
+      'to Vpc.fromVpcAttributes, or select subnets that have them',
+    );
+  }
+  return [{ subnets }];
+}
+
+function refuseWithExisting(options: DynamoDbGatewayEndpointOptions, what: string, policyAllowed = false): void {
+  if (!policyAllowed && options.policy) {
+    throw new DynamoDbKitError(`policy cannot be given with ${what}: its policy is managed where it was made`);
+  }
+  if (options.subnets) {
+    throw new DynamoDbKitError(`subnets cannot be given with ${what}: its route tables are set where it was made`);
+  }
+}
+
+/** DynamoDB gateway endpoints of the VPC, found among the L1 resources of the VPC's stack. */
+function dynamoDbGatewayEndpoints(vpc: ec2.IVpc): ec2.CfnVPCEndpoint[] {
+  const stack = Stack.of(vpc);
+  const vpcId = JSON.stringify(stack.resolve(vpc.vpcId));
+  return stack.node.findAll()
+    .filter((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint)
+    .filter(cfn => typeof cfn.serviceName === 'string' && cfn.serviceName.endsWith('.dynamodb'))
+    .filter(cfn => cfn.vpcEndpointType === undefined || cfn.vpcEndpointType === ec2.VpcEndpointType.GATEWAY)
+    .filter(cfn => JSON.stringify(stack.resolve(cfn.vpcId)) === vpcId);
+}
+
+/** The DynamoDB gateway endpoint of the VPC already in the tree: its L2 when it has one, else its L1. */
+function findGatewayEndpoint(vpc: ec2.IVpc): ec2.GatewayVpcEndpoint | ec2.CfnVPCEndpoint | undefined {
+  const [cfn] = dynamoDbGatewayEndpoints(vpc);
+  if (cfn === undefined) {
+    return undefined;
+  }
+  const parent = cfn.node.scope;
+  return parent instanceof ec2.GatewayVpcEndpoint && parent.node.defaultChild === cfn ? parent : cfn;
+}
+
+/**
+ * Adds the statements to the policy of an endpoint found in the tree. Its own statements stay:
+ * with none (AWS's full-access default), the result is exactly the chosen policy.
+ */
+function reuse(found: ec2.GatewayVpcEndpoint | ec2.CfnVPCEndpoint, statements: iam.PolicyStatement[], scope: Construct): ec2.IGatewayVpcEndpoint {
+  let existingStatements: number;
+  let endpoint: ec2.IGatewayVpcEndpoint;
+  if (found instanceof ec2.GatewayVpcEndpoint) {
+    // VpcEndpoint keeps its policy document protected; reading its size is all that is needed.
+    existingStatements = (found as unknown as { policyDocument?: iam.PolicyDocument }).policyDocument?.statementCount ?? 0;
+    statements.forEach(statement => found.addToPolicy(statement));
+    endpoint = found;
+  } else {
+    const current = found.policyDocument;
+    let document: iam.PolicyDocument;
+    if (current === undefined) {
+      document = new iam.PolicyDocument();
+    } else if (current instanceof iam.PolicyDocument) {
+      document = current;
+    } else if (!Token.isUnresolved(current)) {
+      document = iam.PolicyDocument.fromJson(current);
+    } else {
+      throw new DynamoDbKitError(
+        `The policy of the DynamoDB gateway endpoint ${found.node.path} is a token, so the endpoint policy cannot be added to it: ` +
+        'give it a PolicyDocument, or pass the endpoint as existingEndpoint and manage its policy yourself',
+      );
+    }
+    existingStatements = document.statementCount;
+    document.addStatements(...statements);
+    if (statements.length > 0) {
+      found.policyDocument = document;
+    }
+    endpoint = ec2.GatewayVpcEndpoint.fromGatewayVpcEndpointId(scope, 'Reused', found.ref);
+  }
+  if (existingStatements > 0 && statements.length > 0) {
+    warnGuidance(found, Guidance.REUSED_ENDPOINT_POLICY,
+      `This DynamoDB gateway endpoint is reused by ${scope.node.path}, and its policy already had ${existingStatements} ` +
+      'statement(s). The endpoint policy\'s statements were added; Allow statements add up, so a broader existing one still ' +
+      'allows what the endpoint policy would refuse. Review them.');
+  }
+  return endpoint;
+}
+
+/** The table's name length when it is known at synth, else the DynamoDB maximum. */
+function tableNameLength(table: dynamodb.ITable): number {
+  if (!Token.isUnresolved(table.tableName)) {
+    return table.tableName.length;
+  }
+  const cfn = table.node.defaultChild;
+  const name = cfn instanceof dynamodb.CfnGlobalTable || cfn instanceof dynamodb.CfnTable ? cfn.tableName : undefined;
+  return typeof name === 'string' && !Token.isUnresolved(name) ? name.length : TABLE_NAME_MAX;
+}
