@@ -11,28 +11,13 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { addComplianceChecks } from './compliance';
-import { DynamoDbGatewayEndpoint, HardenedKey, ProductionTable, TenantAccess, TenantAccessLevel } from '../src';
+import { encryptedLogGroup } from './stream-handler';
+import { DynamoDbGatewayEndpoint, ProductionTable, TenantAccess, TenantAccessLevel } from '../src';
 
 /** The tenants of this example; in a real SaaS, roles are made as tenants sign up. */
 const TENANTS = ['acme', 'globex'];
-
-/**
- * A log group encrypted with a `HardenedKey` that CloudWatch Logs may use, kept a year.
- */
-export function encryptedLogGroup(scope: Construct, id: string): logs.LogGroup {
-  const key = new HardenedKey(scope, `${id}Key`, { description: `Encrypts the log group ${id}` });
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchLogs',
-    principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-    resources: ['*'],
-    conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` } },
-  }));
-  return new logs.LogGroup(scope, id, { encryptionKey: key, retention: logs.RetentionDays.ONE_YEAR });
-}
 
 /**
  * A VPC with isolated subnets only (no internet gateway, no NAT), its default security group

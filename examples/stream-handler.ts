@@ -25,15 +25,7 @@ export interface StreamHandlerProps {
  * permission is in a customer-managed policy, and the stream consumer adds its own the same way.
  */
 export function streamHandler(scope: Construct, id: string, props: StreamHandlerProps): lambda.Function {
-  const key = new HardenedKey(scope, `${id}LogKey`, { description: `Encrypts the logs of ${id}` });
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchLogs',
-    principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-    resources: ['*'],
-    conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` } },
-  }));
-  const logGroup = new logs.LogGroup(scope, `${id}Logs`, { encryptionKey: key, retention: logs.RetentionDays.ONE_YEAR });
+  const logGroup = encryptedLogGroup(scope, `${id}Logs`);
 
   const role = new iam.Role(scope, `${id}Role`, {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -104,4 +96,19 @@ export function streamHandler(scope: Construct, id: string, props: StreamHandler
     },
   );
   return fn;
+}
+
+/**
+ * A log group encrypted with a `HardenedKey` that CloudWatch Logs may use, kept a year.
+ */
+export function encryptedLogGroup(scope: Construct, id: string): logs.LogGroup {
+  const key = new HardenedKey(scope, `${id}Key`, { description: `Encrypts the log group ${id}` });
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchLogs',
+    principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    resources: ['*'],
+    conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` } },
+  }));
+  return new logs.LogGroup(scope, id, { encryptionKey: key, retention: logs.RetentionDays.ONE_YEAR });
 }

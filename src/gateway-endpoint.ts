@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { EndpointPolicyBinding, EndpointService } from './private/endpoint-binding';
 import { DynamoDbKitError } from './private/errors';
+import { sharedConstruct } from './private/shared-construct';
 import { Guidance, LoosenedDefault, warnGuidance, warnLoosened } from './private/warnings';
 
 // Fixed id under the VPC: one DynamoDB gateway endpoint per VPC, whichever table asks first.
@@ -225,22 +226,11 @@ export class DynamoDbGatewayEndpoint extends Construct {
    */
   public static of(vpc: ec2.IVpc, options?: DynamoDbGatewayEndpointOptions): DynamoDbGatewayEndpoint {
     const parent = vpc as unknown as Construct;
-    const existing = parent.node.tryFindChild(ENDPOINT_ID);
-    if (existing instanceof DynamoDbGatewayEndpoint && options !== undefined) {
-      throw new DynamoDbKitError(
+    return sharedConstruct(parent, ENDPOINT_ID, DynamoDbGatewayEndpoint,
+      () => new DynamoDbGatewayEndpoint(parent, ENDPOINT_ID, vpc, planEndpoint(vpc, options ?? {})),
+      options === undefined ? undefined :
         `The DynamoDB gateway endpoint of ${parent.node.path} exists already, so its options cannot be given again: ` +
-        'call DynamoDbGatewayEndpoint.of(vpc, options) before the first table calls addVpcEndpoint(vpc)',
-      );
-    }
-    if (existing instanceof DynamoDbGatewayEndpoint) {
-      return existing;
-    }
-    if (existing !== undefined) {
-      throw new DynamoDbKitError(
-        `${parent.node.path}/${ENDPOINT_ID} is reserved for the library's shared DynamoDbGatewayEndpoint, but another construct uses that id; rename it`,
-      );
-    }
-    return new DynamoDbGatewayEndpoint(parent, ENDPOINT_ID, vpc, planEndpoint(vpc, options ?? {}));
+        'call DynamoDbGatewayEndpoint.of(vpc, options) before the first table calls addVpcEndpoint(vpc)');
   }
 
   /** The gateway endpoint: made here, found in the construct tree, or the `existingEndpoint`. */

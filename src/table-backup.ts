@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { HardenedKey } from './encryption-key';
 import { DynamoDbKitError } from './private/errors';
+import { sharedConstruct } from './private/shared-construct';
 import { validateRange } from './private/validation';
 
 // Fixed id at stack scope: one backup plan per stack, whichever table asks first.
@@ -283,19 +284,13 @@ export class TableBackup extends Construct {
    */
   public static of(scope: IConstruct, props?: TableBackupProps): TableBackup {
     const stack = Stack.of(scope);
-    const existing = stack.node.tryFindChild(BACKUP_ID);
-    if (existing instanceof TableBackup) {
-      if (props !== undefined) {
-        throw new DynamoDbKitError(
-          `The backup plan of stack ${stack.node.path} exists already (made by the first table that joined it), so its ` +
-          'props cannot be given again: call TableBackup.of(this, props) before the first ProductionTable of the stack',
-        );
-      }
-      return existing;
-    }
-    // Checked before the construct exists, so that bad input leaves nothing in the tree.
-    validateBackupProps(props ?? {});
-    return new TableBackup(stack, BACKUP_ID, props ?? {});
+    return sharedConstruct(stack, BACKUP_ID, TableBackup, () => {
+      // Checked before the construct exists, so that bad input leaves nothing in the tree.
+      validateBackupProps(props ?? {});
+      return new TableBackup(stack, BACKUP_ID, props ?? {});
+    }, props === undefined ? undefined :
+      `The backup plan of stack ${stack.node.path} exists already (made by the first table that joined it), so its ` +
+      'props cannot be given again: call TableBackup.of(this, props) before the first ProductionTable of the stack');
   }
 
   /** The backup plan. Add rules to it for more schedules. */
