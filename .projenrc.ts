@@ -79,6 +79,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     passWithNoTests: false,
     jestConfig: {
       testTimeout: 60_000,
+      // Jest's default on a 2-core machine is one worker; two cut the suite from ~166 s to ~122 s here.
+      maxWorkers: 2,
     },
   },
   // ts-jest runs with isolatedModules, so only tsc finds type errors in tests.
