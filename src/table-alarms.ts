@@ -273,8 +273,9 @@ export class TableAlarms extends Construct {
       metric: metric('ReplicationLatency', { TableName: this.table.tableName, ReceivingRegion: region }, 'Average'),
       threshold: threshold.toMilliseconds(),
       evaluationPeriods: 5,
-      // A replica that stops reporting is as worrying as one that lags.
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      // DynamoDB publishes ReplicationLatency only when writes replicate: an idle table publishes
+      // none, and treating that as breaching would page every quiet night.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       description: `${this.tableLabel()}: writes take more than ${threshold.toHumanString()} to reach the replica in ${region}. ` +
         'Check that region\'s health and the replica\'s write capacity; reads there are stale meanwhile.',
     });

@@ -100,7 +100,7 @@ describe('which alarms a table gets', () => {
       Statistic: 'Average',
       Threshold: 60000,
       EvaluationPeriods: 5,
-      TreatMissingData: 'breaching',
+      TreatMissingData: 'notBreaching',
     });
   });
 
