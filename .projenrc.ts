@@ -53,6 +53,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/util-dynamodb@^3',
     // A DynamoDB-compatible engine in-process, so the projector is tested against real requests.
     'dynalite@^4',
+    // IAM policy simulator for the deploy-truth tests. AGPL-3.0: a dev dependency only, never shipped.
+    '@cloud-copilot/iam-simulate@^0.1.173',
+    // Property-based tests.
+    'fast-check@^4',
   ],
 
   // Construct Hub renders a language tab only for a configured target.
