@@ -138,11 +138,13 @@ export abstract class EndpointPolicy {
   public abstract _bind(endpoint: IConstruct, service: EndpointService): EndpointPolicyBinding;
 }
 
-// The data plane of a table: what restrictTableToEndpoint denies outside the endpoint.
-const ITEM_ACTIONS = [
+// What restrictTableToEndpoint denies outside the endpoint: the data plane of a table, and the
+// two actions that copy its data to where this policy does not reach (an S3 export, a new table).
+const DATA_ACTIONS = [
   'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan',
   'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem',
   'dynamodb:PartiQLSelect', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete',
+  'dynamodb:ExportTableToPointInTime', 'dynamodb:RestoreTableToPointInTime',
 ];
 
 // What a stream reader (KCL, the DynamoDB Streams Kinesis Adapter) calls on a stream ARN.
@@ -178,6 +180,20 @@ export interface DynamoDbGatewayEndpointOptions {
    * @default - reuse the DynamoDB gateway endpoint of this VPC in the construct tree, or make one
    */
   readonly existingEndpoint?: ec2.IGatewayVpcEndpoint;
+}
+
+/**
+ * Options of `restrictTableToEndpoint`.
+ */
+export interface RestrictTableToEndpointOptions {
+  /**
+   * Roles that may still reach the table's data from outside the endpoint, by `aws:PrincipalArn`:
+   * administrators, a break-glass role, a stream handler outside the VPC that reads or writes
+   * items, or the service role of a service that reads the table for you (DAX).
+   *
+   * @default - none: only requests through the endpoint, and AWS services, reach the data
+   */
+  readonly exemptRoles?: iam.IRole[];
 }
 
 /**
@@ -286,21 +302,33 @@ export class DynamoDbGatewayEndpoint extends Construct {
   }
 
   /**
-   * Deny the table's item actions to every request that does not come through this endpoint
+   * Deny the table's data to every request that does not come through this endpoint
    * (`aws:SourceVpce`), with a statement in the table's resource policy. The table is registered too.
    *
-   * It cannot lock anyone out of the table itself: only item reads and writes are denied
-   * (GetItem, BatchGetItem, Query, Scan, PutItem, UpdateItem, DeleteItem, BatchWriteItem,
-   * ConditionCheckItem, PartiQL), never the control plane, so administrators and CloudFormation still
-   * describe, update and delete the table and can remove the resource policy. AWS Backup works
-   * through backup actions, and a Lambda stream consumer reads the stream, whose resource policy
-   * is separate; requests of AWS services, or made through them for a principal, are exempt
-   * (`aws:PrincipalIsAWSService`, `aws:ViaAWSService`). What it does deny: reading or writing items
-   * from anywhere but the VPC, the console's item explorer and a stream handler outside the VPC
-   * that writes back included. Tables with replicas are refused: replication is not covered. An
-   * endpoint with `EndpointPolicy.tablesOnly()` is refused too: each policy would name the other.
+   * Denied from outside the endpoint: item reads and writes (GetItem, BatchGetItem, Query, Scan,
+   * PutItem, UpdateItem, DeleteItem, BatchWriteItem, ConditionCheckItem, PartiQL), and the two
+   * actions that copy the data out of the table, `ExportTableToPointInTime` and
+   * `RestoreTableToPointInTime` (the restored table carries no resource policy).
+   *
+   * Who still reaches the table, and why:
+   * - the deploying role, administrators and CloudFormation: the control plane (describe, update,
+   *   delete, the resource policy itself) is never denied, so nobody is locked out;
+   * - AWS Backup's role: it calls `StartAwsBackupJob` and `CreateBackup`, which are not denied;
+   * - a stream consumer: it reads the stream, whose resource policy is separate. A handler outside
+   *   the VPC that also reads or writes items must be listed in `exemptRoles`;
+   * - AWS services acting as themselves or for a principal (`aws:PrincipalIsAWSService`,
+   *   `aws:ViaAWSService`). A service that acts with a service role of yours (such as DAX) sends
+   *   `aws:ViaAWSService` false, so its role must be listed in `exemptRoles`;
+   * - the roles in `exemptRoles`, by `aws:PrincipalArn`.
+   *
+   * Not covered: stream reads (`GetRecords`), restores from AWS Backup or on-demand backups (they
+   * are governed by AWS Backup's permissions and the vault's access policy), and the console's item
+   * explorer from outside the VPC, which is denied like any other item request.
+   *
+   * Tables with replicas are refused: replication is not covered. An endpoint with
+   * `EndpointPolicy.tablesOnly()` is refused too: each policy would name the other.
    */
-  public restrictTableToEndpoint(table: dynamodb.TableV2): void {
+  public restrictTableToEndpoint(table: dynamodb.TableV2, options: RestrictTableToEndpointOptions = {}): void {
     const cfn = table.node.defaultChild as dynamodb.CfnGlobalTable;
     const replicas: any[] = Stack.of(table).resolve(cfn.replicas) ?? [];
     if (replicas.length > 1) {
@@ -316,16 +344,18 @@ export class DynamoDbGatewayEndpoint extends Construct {
       );
     }
     this.addTable(table);
+    const exempt = (options.exemptRoles ?? []).map(role => role.roleArn);
     // Resource "*" is the table itself: a table's resource policy cannot name the table's own ARN in CloudFormation.
     table.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'ItemsOnlyThroughVpcEndpoint',
+      sid: 'DataOnlyThroughVpcEndpoint',
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
-      actions: ITEM_ACTIONS,
+      actions: DATA_ACTIONS,
       resources: ['*'],
       conditions: {
         StringNotEquals: { 'aws:SourceVpce': this.endpoint.vpcEndpointId },
         BoolIfExists: { 'aws:PrincipalIsAWSService': 'false', 'aws:ViaAWSService': 'false' },
+        ...(exempt.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': exempt } } : {}),
       },
     }));
   }

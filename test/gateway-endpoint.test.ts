@@ -446,13 +446,14 @@ describe('restricting a table to the endpoint', () => {
     const [table] = Object.values(Template.fromStack(stack).findResources('AWS::DynamoDB::GlobalTable')) as any[];
     const [statement] = table.Properties.Replicas[0].ResourcePolicy.PolicyDocument.Statement;
     expect(statement).toEqual({
-      Sid: 'ItemsOnlyThroughVpcEndpoint',
+      Sid: 'DataOnlyThroughVpcEndpoint',
       Effect: 'Deny',
       Principal: { AWS: '*' },
       Action: [
         'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan',
         'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem',
         'dynamodb:PartiQLSelect', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete',
+        'dynamodb:ExportTableToPointInTime', 'dynamodb:RestoreTableToPointInTime',
       ],
       Resource: '*',
       Condition: {

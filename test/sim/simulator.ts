@@ -36,13 +36,18 @@ export interface SimRequest {
 
 /** The decision IAM would make on a request. */
 export async function decide(request: SimRequest): Promise<Decision> {
-  const resourceAccount = request.resourceAccount ?? accountOf(request.resource);
+  // An action that takes only Resource "*" (ListTables) acts in the caller's own account.
+  const accountLevel = request.resource === '*';
+  const resourceAccount = request.resourceAccount ??
+    (accountLevel ? String(request.context['aws:PrincipalAccount'] ?? '') : accountOf(request.resource));
   const result = await runSimulation({
     request: {
       principal: request.principal,
       action: request.action,
       resource: { resource: request.resource, accountId: resourceAccount },
-      contextVariables: request.context,
+      // aws:ResourceAccount is in the context of every request to a resource of an account
+      // (IAM User Guide, global condition keys), so it is derived here from the resource.
+      contextVariables: accountLevel ? request.context : { 'aws:ResourceAccount': resourceAccount, ...request.context },
     },
     identityPolicies: (request.identityPolicies ?? []).map((policy, i) => ({ name: `identity${i}`, policy })),
     serviceControlPolicies: [],
@@ -169,9 +174,21 @@ export class SimulatedStack {
     return this.properties(keyLogicalId).KeyPolicy;
   }
 
-  /** A VPC endpoint's policy. */
+  /**
+   * A VPC endpoint's policy. The simulator accepts only `"Principal": "*"` in an endpoint policy,
+   * and CDK renders `{"AWS": "*"}`; IAM treats the two alike ("AWS JSON policy elements: Principal",
+   * IAM User Guide), so the policy is read with the first form.
+   */
   public endpointPolicy(endpointLogicalId: string): any {
-    return this.properties(endpointLogicalId).PolicyDocument;
+    const policy = this.properties(endpointLogicalId).PolicyDocument;
+    if (policy === undefined) {
+      return undefined;
+    }
+    return {
+      ...policy,
+      Statement: policy.Statement.map((statement: any) =>
+        JSON.stringify(statement.Principal) === '{"AWS":"*"}' ? { ...statement, Principal: '*' } : statement),
+    };
   }
 
   /** A table's resource policy (of the replica in the stack's region, for a global table). */
