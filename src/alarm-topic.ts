@@ -8,6 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import { HardenedKey } from './encryption-key';
 import { allowAlarmsToPublish } from './private/alarm-publishing';
 import { sharedConstruct } from './private/shared-construct';
+import { validateEmail, validateHttpsUrl } from './private/validation';
 
 // Fixed id at stack scope: one alarm topic per stack, whichever table or consumer asks first.
 const TOPIC_ID = 'DynamoDbKitAlarms';
@@ -72,14 +73,17 @@ export class AlarmTopic extends Construct {
    * arrives until the recipient confirms.
    */
   public addEmailSubscription(address: string): void {
+    validateEmail('addEmailSubscription address', address, this);
     this.topic.addSubscription(new subscriptions.EmailSubscription(address, { deadLetterQueue: this.undeliverable() }));
   }
 
   /**
    * Send alarm notifications to an HTTPS endpoint (a pager or chat webhook). The endpoint must
-   * confirm the subscription.
+   * confirm the subscription. Only `https://` URLs are accepted: an `http://` one would deliver
+   * alarms in plain text.
    */
   public addHttpsSubscription(url: string): void {
+    validateHttpsUrl('addHttpsSubscription url', url, this);
     this.topic.addSubscription(new subscriptions.UrlSubscription(url, {
       protocol: sns.SubscriptionProtocol.HTTPS,
       deadLetterQueue: this.undeliverable(),

@@ -1,7 +1,8 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { DynamoDbKitError } from './private/errors';
 
 /**
  * Properties of a `HardenedKey`.
@@ -32,6 +33,7 @@ export interface HardenedKeyProps {
  */
 export class HardenedKey extends kms.Key {
   constructor(scope: Construct, id: string, props: HardenedKeyProps) {
+    validateKeyAlias(scope, id, props.alias);
     super(scope, id, {
       description: props.description,
       alias: props.alias,
@@ -54,5 +56,21 @@ export class HardenedKey extends kms.Key {
         },
       },
     }));
+  }
+}
+
+/**
+ * The alias is given without its `alias/` prefix, which KMS adds; `alias/aws` and its children are
+ * reserved for AWS managed keys (KMS developer guide, "Creating an alias").
+ */
+function validateKeyAlias(scope: Construct, id: string, alias: string | undefined): void {
+  if (alias === undefined || Token.isUnresolved(alias)) {
+    return;
+  }
+  if (alias === '' || alias.startsWith('alias/') || !/^[a-zA-Z0-9/_-]{1,250}$/.test(alias) || alias === 'aws' || alias.startsWith('aws/')) {
+    throw new DynamoDbKitError(
+      `${scope.node.path}/${id}: alias must be 1-250 characters of a-z, A-Z, 0-9, '/', '_' and '-', without the 'alias/' prefix ` +
+      `(which KMS adds), and not 'aws' or 'aws/...' (reserved for AWS managed keys), got '${alias}'`,
+    );
   }
 }

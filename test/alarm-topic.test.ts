@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AlarmActions, AlarmTopic } from '../src';
@@ -117,5 +117,30 @@ describe('the shared id', () => {
     new cloudwatch.Alarm(stack, 'DynamoDbKitAlarms', { metric, threshold: 1, evaluationPeriods: 1 });
 
     expect(() => AlarmTopic.of(stack)).toThrow("Stack/DynamoDbKitAlarms is reserved for the library's shared AlarmTopic, but another construct uses that id; rename it");
+  });
+});
+
+describe('AlarmTopic subscriptions refuse what would not reach anyone safely', () => {
+  test.each(['http://pager.example.com/hook', 'not a url', 'https://', 'ftp://example.com', ''])('HTTPS subscription %j is refused', url => {
+    const stack = new Stack(new App(), 'Stack');
+    expect(() => AlarmTopic.of(stack).addHttpsSubscription(url)).toThrow(
+      /^Stack\/DynamoDbKitAlarms: addHttpsSubscription url must be an https:\/\/ URL with a host, got/,
+    );
+    Template.fromStack(stack).resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  test.each(['oncall', 'oncall@', '@example.com', 'on call@example.com', 'a@b@c', ''])('email subscription %j is refused', address => {
+    const stack = new Stack(new App(), 'Stack');
+    expect(() => AlarmTopic.of(stack).addEmailSubscription(address)).toThrow(
+      /^Stack\/DynamoDbKitAlarms: addEmailSubscription address must be an email address \(local-part@domain\), got/,
+    );
+  });
+
+  test('tokens pass through unvalidated', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const topic = AlarmTopic.of(stack);
+    topic.addEmailSubscription(Token.asString(Lazy.string({ produce: () => 'oncall@example.com' })));
+    topic.addHttpsSubscription(Token.asString(Lazy.string({ produce: () => 'https://pager.example.com' })));
+    Template.fromStack(stack).resourceCountIs('AWS::SNS::Subscription', 2);
   });
 });

@@ -45,3 +45,18 @@ describe('HardenedKey', () => {
     expect(listFindings(result.unacknowledged)).toEqual('');
   });
 });
+
+describe('HardenedKey alias', () => {
+  test.each(['alias/orders', 'aws', 'aws/orders', '', 'has space', 'a'.repeat(251)])('%j is refused, naming the property and what is allowed', alias => {
+    const stack = new Stack(new App(), 'Stack');
+    expect(() => new HardenedKey(stack, 'Key', { description: 'd', alias })).toThrow(
+      new RegExp(`^Stack/Key: alias must be 1-250 characters .* without the 'alias/' prefix .* got '${alias.slice(0, 10)}`),
+    );
+  });
+
+  test.each(['orders', 'team/orders_key-1'])('%j is accepted', alias => {
+    const stack = new Stack(new App(), 'Stack');
+    new HardenedKey(stack, 'Key', { description: 'd', alias });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/${alias}` });
+  });
+});

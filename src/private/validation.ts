@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { DynamoDbKitError } from './errors';
 
 // Limits from the DynamoDB developer guide, "Quotas in Amazon DynamoDB" (naming rules, attributes).
@@ -86,4 +87,53 @@ function describeSeconds(seconds: number): string {
     : seconds >= 60 && seconds % 60 === 0 ? [seconds / 60, 'minute']
       : [seconds, 'second'];
   return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
+}
+
+/**
+ * An email address that SNS can confirm: one '@', no whitespace, a non-empty local part and a
+ * domain. Tokens pass through.
+ */
+export function validateEmail(property: string, value: unknown, scope?: IConstruct): void {
+  if (typeof value === 'string' && Token.isUnresolved(value)) {
+    return;
+  }
+  const parts = typeof value === 'string' ? value.split('@') : [];
+  if (parts.length !== 2 || parts[0] === '' || parts[1] === '' || /\s/.test(value as string)) {
+    throw new DynamoDbKitError(`${property} must be an email address (local-part@domain), got ${describe(value)}`, scope);
+  }
+}
+
+/**
+ * An HTTPS URL: it parses as a WHATWG URL with the `https:` scheme and a host. aws-cdk-lib picks a
+ * subscription's protocol from the URL, so an `http://` URL would subscribe in plain text. Tokens
+ * pass through.
+ */
+export function validateHttpsUrl(property: string, value: unknown, scope?: IConstruct): void {
+  if (typeof value === 'string' && Token.isUnresolved(value)) {
+    return;
+  }
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || url.protocol !== 'https:' || url.hostname === '') {
+    throw new DynamoDbKitError(`${property} must be an https:// URL with a host, got ${describe(value)}`, scope);
+  }
+}
+
+/** A value as a message shows it: strings quoted, everything else as JSON or its type. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') {
+    return `'${truncate(value)}'`;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
+    return String(value);
+  }
+  try {
+    return truncate(JSON.stringify(value));
+  } catch {
+    return typeof value;
+  }
 }
