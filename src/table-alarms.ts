@@ -260,7 +260,7 @@ export class TableAlarms extends Construct {
   private addSystemErrors(): void {
     const operations = this.options.systemErrorOperations ?? DEFAULT_SYSTEM_ERROR_OPERATIONS;
     const metrics: Record<string, cloudwatch.IMetric> = {};
-    // SystemErrors is published per TableName and Operation only: not for the table alone, not per index.
+    // The metrics page lists SystemErrors with TableName and Operation, and no index dimension.
     operations.forEach((operation, i) => {
       metrics[`e${i}`] = metric('SystemErrors', { TableName: this.table.tableName, Operation: operation }, 'Sum');
     });
@@ -281,7 +281,7 @@ export class TableAlarms extends Construct {
   }
 
   private addReplicationLatency(region: string): void {
-    // Published per TableName and ReceivingRegion, the replica's region (metrics page).
+    // The metrics page lists ReplicationLatency with TableName and ReceivingRegion (the replica's region).
     const threshold = this.options.replicationLatencyThreshold ?? Duration.minutes(1);
     this.alarm(this, `ReplicationLatency${region}`, {
       metric: metric('ReplicationLatency', { TableName: this.table.tableName, ReceivingRegion: region }, 'Average'),
