@@ -363,8 +363,15 @@ export class DynamoDbGatewayEndpoint extends Construct {
   /**
    * The VPC's interface endpoint for DynamoDB Streams, for stream readers inside the VPC, such as
    * KCL applications: AWS serves DynamoDB Streams through interface endpoints only. A Lambda stream
-   * consumer does not need it. Made on first call. Its security group admits nobody until you allow
-   * the readers in: `streamsEndpoint.connections.allowDefaultPortFrom(readers)`.
+   * consumer does not need it: Lambda's pollers read the stream from the service side, not through
+   * this endpoint. Made on first call. Its security group admits nobody until you allow the readers
+   * in: `streamsEndpoint.connections.allowDefaultPortFrom(readers)`.
+   *
+   * DynamoDB Streams offers no private DNS, so the endpoint has none, and the default
+   * `streams.dynamodb.<region>.amazonaws.com` name does not lead to it. Point each reader's DynamoDB
+   * Streams client at the endpoint's own DNS name instead, as its endpoint URL:
+   * `https://vpce-<id>-<suffix>.streams.dynamodb.<region>.vpce.amazonaws.com`, the first of
+   * `vpcEndpointDnsEntries` (each entry is `<hosted zone id>:<dns name>`).
    *
    * @param options accepted only on the first call
    */
@@ -390,6 +397,9 @@ export class DynamoDbGatewayEndpoint extends Construct {
       subnets: options?.subnets,
       securityGroups: [securityGroup],
       open: false,
+      // AWS PrivateLink for DynamoDB Streams does not support private DNS; clients use the endpoint
+      // URL directly: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/privatelink-streams.html
+      privateDnsEnabled: false,
     });
     const binding = (options?.policy ?? EndpointPolicy.tablesOnly())._bind(endpoint, EndpointService.STREAMS);
     binding.statements.forEach(statement => endpoint.addToPolicy(statement));

@@ -383,7 +383,7 @@ describe('the DynamoDB Streams interface endpoint', () => {
     template.hasResourceProperties(ENDPOINT, {
       VpcEndpointType: 'Interface',
       ServiceName: 'com.amazonaws.eu-west-1.dynamodb-streams',
-      PrivateDnsEnabled: true,
+      PrivateDnsEnabled: false,
     });
     expect(endpointStatements(stack, 'Interface')).toEqual([{
       Sid: 'StreamsOfRegisteredTables',
@@ -396,6 +396,22 @@ describe('the DynamoDB Streams interface endpoint', () => {
       ],
       Condition: { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } },
     }]);
+  });
+
+  test('has private DNS off: DynamoDB Streams offers none, and readers use the endpoint URL', () => {
+    // "AWS PrivateLink for Amazon DynamoDB Streams doesn't support ... Private and Hybrid Domain Name
+    // System (DNS) services"; clients use the endpoint URL directly:
+    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/privatelink-streams.html
+    // Whether EC2 would refuse PrivateDnsEnabled: true at deploy time is not confirmed by that page.
+    const { stack, vpc } = build();
+    new ProductionTable(stack, 'Orders', { partitionKey: pk }).addVpcEndpoint(vpc);
+
+    DynamoDbGatewayEndpoint.of(vpc).addStreamsEndpoint();
+
+    Template.fromStack(stack).hasResourceProperties(ENDPOINT, {
+      ServiceName: 'com.amazonaws.eu-west-1.dynamodb-streams',
+      PrivateDnsEnabled: false,
+    });
   });
 
   test('its security group admits nobody until the readers are allowed in', () => {

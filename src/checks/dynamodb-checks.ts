@@ -30,7 +30,8 @@ const RULES: TableRule[] = [
  * The standard packs look only at `AWS::DynamoDB::Table`. These checks read both
  * `AWS::DynamoDB::Table` and `AWS::DynamoDB::GlobalTable` (every replica) in the synthesized
  * templates: point-in-time recovery, a customer-managed key, deletion protection, autoscaling when
- * provisioned, membership of an AWS Backup plan and contributor insights.
+ * provisioned, membership of an AWS Backup plan and contributor insights (on the table
+ * and every global secondary index).
  *
  * Acknowledge a finding on the narrowest construct with its namespaced id, for example
  * `Validations.of(table).acknowledge({ id: 'DynamoDbChecks::ContributorInsightsEnabled', reason: '...' })`.

@@ -65,10 +65,15 @@ export class TableModel {
     return indexes.map(index => index?.IndexName).filter((name): name is string => typeof name === 'string');
   }
 
-  /** True when the table bills per provisioned capacity (the CloudFormation default for AWS::DynamoDB::Table). */
+  /**
+   * True when the table bills per provisioned capacity. A missing `BillingMode` means PROVISIONED
+   * for both resource types, so a template that leaves it out is judged as provisioned:
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-table.html#cfn-dynamodb-table-billingmode
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-billingmode
+   */
   public isProvisioned(): boolean {
     const mode = this.properties.BillingMode;
-    return this.isGlobal ? mode === 'PROVISIONED' : mode === undefined || mode === 'PROVISIONED';
+    return mode === undefined || mode === 'PROVISIONED';
   }
 
   /** Tags of the table (of every replica, for a global table). */

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { ENV, findingsOf, logicalId, newStack, PK } from './helpers';
 
@@ -168,5 +169,41 @@ describe('Table (AWS::DynamoDB::Table)', () => {
       resourceLogicalId: logicalId(fixed),
       locations: ['Properties/ProvisionedThroughput/ReadCapacityUnits', 'Properties/ProvisionedThroughput/WriteCapacityUnits'],
     }]);
+  });
+});
+
+describe('AWS::DynamoDB::GlobalTable without BillingMode', () => {
+  // CloudFormation bills a global table without BillingMode as PROVISIONED:
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-billingmode
+  const AUTOSCALING_SETTINGS = { MinCapacity: 1, MaxCapacity: 10, TargetTrackingScalingPolicyConfiguration: { TargetValue: 70 } };
+
+  function globalTableWithoutBillingMode(stack: Stack): dynamodb.CfnGlobalTable {
+    return new dynamodb.CfnGlobalTable(stack, 'Table', {
+      attributeDefinitions: [{ attributeName: 'pk', attributeType: 'S' }],
+      keySchema: [{ attributeName: 'pk', keyType: 'HASH' }],
+      replicas: [{ region: 'us-east-1' }],
+    });
+  }
+
+  test('fails at the writes and the replica reads when nothing scales', () => {
+    // GIVEN a global table that leaves BillingMode out and has no autoscaling settings
+    const stack = newStack(ENV);
+    const table = globalTableWithoutBillingMode(stack);
+
+    // THEN it is judged as provisioned, and both capacity settings are missing
+    expect(findingsOf(stack, RULE)).toEqual([{
+      resourceLogicalId: logicalId(table),
+      locations: ['Properties/WriteProvisionedThroughputSettings', 'Properties/Replicas/0/ReadProvisionedThroughputSettings'],
+    }]);
+  });
+
+  test('passes when writes and the replica reads autoscale', () => {
+    // GIVEN a global table that leaves BillingMode out, with write and replica read autoscaling
+    const stack = newStack(ENV);
+    const table = globalTableWithoutBillingMode(stack);
+    table.addPropertyOverride('WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings', AUTOSCALING_SETTINGS);
+    table.addPropertyOverride('Replicas.0.ReadProvisionedThroughputSettings.ReadCapacityAutoScalingSettings', AUTOSCALING_SETTINGS);
+
+    expect(findingsOf(stack, RULE)).toEqual([]);
   });
 });
