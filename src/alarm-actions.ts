@@ -27,7 +27,7 @@ export abstract class AlarmActions {
    * A topic made in this app gets a topic-policy statement that lets this account's CloudWatch
    * alarms publish, and, if its key is made in this app too, a key-policy statement that lets
    * CloudWatch use the key. An imported topic cannot be changed: the library records a warning
-   * (`cdk-dynamodb-kit:alarmTopicNotVerified`) that names the statements it needs.
+   * (`DynamoDbChecks::AlarmTopicAcceptsCloudWatch`) that names the statements it needs.
    */
   public static topic(topic: sns.ITopic): AlarmActions {
     return new class extends AlarmActions {

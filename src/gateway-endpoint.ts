@@ -117,7 +117,7 @@ export abstract class EndpointPolicy {
   /**
    * No policy: AWS's default, which lets any principal reach any DynamoDB table, in any account,
    * through the endpoint. An explicit choice, recorded with the warning
-   * `cdk-dynamodb-kit:openEndpointPolicy`.
+   * `DynamoDbChecks::EndpointPolicyIsPerimeter`.
    */
   public static open(): EndpointPolicy {
     return new class extends EndpointPolicy {
@@ -223,7 +223,7 @@ export interface StreamsEndpointOptions {
  * when the construct tree already holds a DynamoDB gateway endpoint for the VPC (say, from
  * `vpc.addGatewayEndpoint(...)`), it is reused: the policy's statements are added to its policy.
  * If it had statements of its own, they stay, and an Allow cannot be narrowed by another Allow, so
- * the warning `cdk-dynamodb-kit:reusedEndpointPolicy` asks for a review.
+ * the warning `DynamoDbChecks::EndpointPolicyReviewed` asks for a review.
  *
  * DynamoDB Streams is not reachable through a gateway endpoint; `addStreamsEndpoint` makes the
  * interface endpoint that in-VPC stream readers (KCL applications) need. A Lambda stream consumer

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
@@ -158,7 +158,7 @@ export class ProductionTable extends dynamodb.TableV2 {
       if (!this.fixedCapacityWarned.has(where)) {
         this.fixedCapacityWarned.add(where);
         warnLoosened(this, LoosenedDefault.FIXED_CAPACITY,
-          `${where} is fixed: it cannot grow with traffic, so a peak throttles. Use Capacity.autoscaled().`);
+          `${where} is fixed: it cannot grow with traffic, so a peak throttles. Use Capacity.autoscaled().`, tableResource(this));
       }
     }
   }
@@ -209,11 +209,11 @@ function warnOnLoosenedDefaults(table: ProductionTable, props: ProductionTablePr
   const pitr = props.pointInTimeRecoverySpecification?.pointInTimeRecoveryEnabled ?? props.pointInTimeRecovery ?? true;
   if (!pitr) {
     warnLoosened(table, LoosenedDefault.POINT_IN_TIME_RECOVERY,
-      'Point-in-time recovery is off: the table cannot be restored to a moment before a bad write or delete.');
+      'Point-in-time recovery is off: the table cannot be restored to a moment before a bad write or delete.', tableResource(table));
   }
   if (props.deletionProtection === false) {
     warnLoosened(table, LoosenedDefault.DELETION_PROTECTION,
-      'Deletion protection is off: one DeleteTable call, or a change that replaces the table, destroys its data.');
+      'Deletion protection is off: one DeleteTable call, or a change that replaces the table, destroys its data.', tableResource(table));
   }
   if (props.removalPolicy !== undefined && props.removalPolicy !== RemovalPolicy.RETAIN) {
     warnLoosened(table, LoosenedDefault.REMOVAL_POLICY,
@@ -221,15 +221,20 @@ function warnOnLoosenedDefaults(table: ProductionTable, props: ProductionTablePr
   }
   if (props.encryption && props.encryption.type !== dynamodb.TableEncryption.CUSTOMER_MANAGED) {
     warnLoosened(table, LoosenedDefault.CUSTOMER_MANAGED_KEY,
-      `encryption is ${props.encryption.type}: key use cannot be audited, limited by key policy or revoked.`);
+      `encryption is ${props.encryption.type}: key use cannot be audited, limited by key policy or revoked.`, tableResource(table));
   }
   const insights = props.contributorInsightsSpecification?.enabled ?? props.contributorInsights ?? true;
   if (!insights) {
     warnLoosened(table, LoosenedDefault.CONTRIBUTOR_INSIGHTS,
-      'Contributor insights are off: the keys behind a throttle cannot be named when it happens.');
+      'Contributor insights are off: the keys behind a throttle cannot be named when it happens.', tableResource(table));
   }
   if (props.backup === false) {
     warnLoosened(table, LoosenedDefault.BACKUP,
-      'backup is false: the table has no AWS Backup recovery points outside DynamoDB. Add it to a backup plan of your own.');
+      'backup is false: the table has no AWS Backup recovery points outside DynamoDB. Add it to a backup plan of your own.', tableResource(table));
   }
+}
+
+/** The table's CloudFormation resource, where DynamoDbChecks reads the user's explicit choices. */
+function tableResource(table: dynamodb.TableV2): CfnResource {
+  return table.node.defaultChild as CfnResource;
 }

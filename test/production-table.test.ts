@@ -197,12 +197,12 @@ describe('overrides', () => {
   });
 
   test.each([
-    ['pointInTimeRecoverySpecification', { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: false } }, 'cdk-dynamodb-kit:noPointInTimeRecovery'],
-    ['deletionProtection', { deletionProtection: false }, 'cdk-dynamodb-kit:noDeletionProtection'],
-    ['removalPolicy', { removalPolicy: RemovalPolicy.DESTROY }, 'cdk-dynamodb-kit:tableNotRetained'],
-    ['encryption', { encryption: dynamodb.TableEncryptionV2.awsManagedKey() }, 'cdk-dynamodb-kit:noCustomerManagedKey'],
-    ['contributorInsightsSpecification', { contributorInsightsSpecification: { enabled: false } }, 'cdk-dynamodb-kit:noContributorInsights'],
-    ['backup', { backup: false }, 'cdk-dynamodb-kit:noBackup'],
+    ['pointInTimeRecoverySpecification', { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: false } }, 'DynamoDbChecks::PointInTimeRecoveryEnabled'],
+    ['deletionProtection', { deletionProtection: false }, 'DynamoDbChecks::DeletionProtectionEnabled'],
+    ['removalPolicy', { removalPolicy: RemovalPolicy.DESTROY }, 'DynamoDbChecks::TableRetained'],
+    ['encryption', { encryption: dynamodb.TableEncryptionV2.awsManagedKey() }, 'DynamoDbChecks::CustomerManagedKeyEncryption'],
+    ['contributorInsightsSpecification', { contributorInsightsSpecification: { enabled: false } }, 'DynamoDbChecks::ContributorInsightsEnabled'],
+    ['backup', { backup: false }, 'DynamoDbChecks::InBackupPlan'],
   ] as Array<[string, Partial<ProductionTableProps>, string]>)('loosening %s is honoured and leaves a warning', (_prop, props, warningId) => {
     const { stack } = build(props);
 
@@ -246,7 +246,7 @@ describe('overrides', () => {
       readCapacity: dynamodb.Capacity.fixed(3),
     });
 
-    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Orders', Match.stringLikeRegexp('cdk-dynamodb-kit:fixedCapacity'));
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Orders', Match.stringLikeRegexp('DynamoDbChecks::ProvisionedCapacityAutoscaled'));
     expect(warnings.map(w => String(w.entry.data).split(' ')[0])).toEqual([
       'billing.readCapacity',
       'globalSecondaryIndexes[byStatus].readCapacity',

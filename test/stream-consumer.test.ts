@@ -246,7 +246,7 @@ describe('failure queue', () => {
 
     template.hasResource('AWS::SQS::Queue', { DeletionPolicy: 'Delete' });
     Annotations.fromStack(stack).hasWarning('/Stack/Orders/Projector',
-      Match.stringLikeRegexp('removalPolicy is destroy.*\\[ack: cdk-dynamodb-kit:failureQueueNotRetained\\]'));
+      Match.stringLikeRegexp('removalPolicy is destroy.*\\[ack: DynamoDbChecks::FailureQueueRetained\\]'));
   });
 
   test('a key in the queue properties is used instead of a new one', () => {
@@ -294,7 +294,7 @@ describe('options', () => {
 
     template.hasResourceProperties(MAPPING, { StartingPosition: 'LATEST' });
     Annotations.fromStack(stack).hasWarning('/Stack/Orders/Projector',
-      Match.stringLikeRegexp('startingPosition is LATEST.*\\[ack: cdk-dynamodb-kit:streamStartsAtLatest\\]'));
+      Match.stringLikeRegexp('startingPosition is LATEST.*\\[ack: DynamoDbChecks::StreamConsumerStartsAtTrimHorizon\\]'));
   });
 
   test('an empty filter list means no filter', () => {
@@ -474,12 +474,12 @@ describe('alarms', () => {
     expect(consumer.alarms).toEqual([]);
     template.resourcePropertiesCountIs(ALARM, { AlarmDescription: Match.stringLikeRegexp('stream') }, 0);
     Annotations.fromStack(stack).hasWarning('/Stack/Orders/Projector',
-      Match.stringLikeRegexp('nobody is told.*\\[ack: cdk-dynamodb-kit:noStreamConsumerAlarms\\]'));
+      Match.stringLikeRegexp('nobody is told.*\\[ack: DynamoDbChecks::StreamConsumerAlarmsNotify\\]'));
   });
 });
 
 describe('reader guidance', () => {
-  const READERS = Match.stringLikeRegexp('tooManyStreamReaders');
+  const READERS = Match.stringLikeRegexp('StreamReadersWithinGuidance');
 
   test('two consumers on a table are fine; a third records a warning', () => {
     const stack = new Stack(new App(), 'Stack', { env: ENV });

@@ -110,7 +110,7 @@ describe('which alarms a table gets', () => {
     expect(table.alarms).toBeUndefined();
     template.resourceCountIs(ALARM, 0);
     template.resourceCountIs('AWS::SNS::Topic', 0);
-    expect(Annotations.fromStack(stack).findWarning('/Stack/Orders', Match.stringLikeRegexp('cdk-dynamodb-kit:noAlarms'))).toHaveLength(1);
+    expect(Annotations.fromStack(stack).findWarning('/Stack/Orders', Match.stringLikeRegexp('DynamoDbChecks::TableAlarmsNotify'))).toHaveLength(1);
   });
 });
 

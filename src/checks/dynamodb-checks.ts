@@ -53,6 +53,11 @@ export class DynamoDbChecks implements IPolicyValidationPlugin {
     for (const rule of RULES) {
       const violatingResources = context.templatePaths.flatMap(templatePath =>
         TableModel.allIn(readTemplate(templatePath)).flatMap(table => {
+          // A ProductionTable records an explicit choice as a warning with this rule's id: that
+          // warning is the finding, and one acknowledgement of the id clears it.
+          if (table.explicitChoices.includes(rule.name)) {
+            return [];
+          }
           const locations = rule.check(table);
           return locations.length > 0 ? [{ resourceLogicalId: table.logicalId, templatePath, locations }] : [];
         }));

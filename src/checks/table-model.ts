@@ -6,10 +6,13 @@
  * CloudFormation will deploy, whatever wrote it (an L1, an L2, an escape hatch).
  */
 
+import { EXPLICIT_CHOICES_METADATA } from '../private/warnings';
+
 /** A CloudFormation resource as it stands in a template. */
 export interface TemplateResource {
   readonly Type: string;
   readonly Properties?: Record<string, any>;
+  readonly Metadata?: Record<string, any>;
 }
 
 /** The parts of a template the checks read. */
@@ -40,6 +43,11 @@ export class TableModel {
 
   public readonly isGlobal: boolean;
   public readonly properties: Record<string, any>;
+  /**
+   * The rules the table departs from by its user's explicit choice, which a ProductionTable
+   * records as a warning with the rule's id (template metadata `cdk-dynamodb-kit:explicitChoices`).
+   */
+  public readonly explicitChoices: string[];
 
   private constructor(
     public readonly logicalId: string,
@@ -48,6 +56,8 @@ export class TableModel {
   ) {
     this.isGlobal = resource.Type === GLOBAL_TABLE_TYPE;
     this.properties = resource.Properties ?? {};
+    const choices = resource.Metadata?.[EXPLICIT_CHOICES_METADATA];
+    this.explicitChoices = Array.isArray(choices) ? choices.filter((c): c is string => typeof c === 'string') : [];
   }
 
   /** One entry per replica of a global table; the table itself for a regional table. */

@@ -1,10 +1,9 @@
-import { Annotations, Aws, Resource, Stack } from 'aws-cdk-lib';
+import { Aws, Resource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { Guidance, warnGuidance } from './warnings';
 
-/** Warning id for a topic whose policies the library cannot see or change. */
-export const UNVERIFIED_ALARM_TOPIC = 'cdk-dynamodb-kit:alarmTopicNotVerified';
 
 const CLOUDWATCH = 'cloudwatch.amazonaws.com';
 const MARKER_ID = 'DynamoDbKitAlarmPublishing';
@@ -68,5 +67,5 @@ export function allowAlarmsToPublish(topic: sns.ITopic): void {
 }
 
 function warn(topic: sns.ITopic, message: string): void {
-  Annotations.of(topic).addWarningV2(UNVERIFIED_ALARM_TOPIC, message);
+  warnGuidance(topic, Guidance.ALARM_TOPIC_NOT_VERIFIED, message);
 }

@@ -115,24 +115,20 @@ describe('as a policy-validation plugin of the app', () => {
     expect(report.pluginReports[0].violations[0].violatingConstructs[0].constructPath).toEqual('Stack/Table/Resource');
   });
 
-  test('an acknowledgement on the table lets synth pass and is recorded with its reason', () => {
-    // GIVEN a ProductionTable compliant but for contributor insights, acknowledged on the table
+  test('an acknowledgement on a bare TableV2 lets synth pass and is recorded in the report with its reason', () => {
+    // GIVEN a bare TableV2, acknowledged on the table for contributor insights only
     const app = withChecks();
-    const table = new ProductionTable(new Stack(app, 'Stack', { env: ENV }), 'Table', {
-      partitionKey: PK,
-      contributorInsightsSpecification: { enabled: false },
-    });
+    const table = new dynamodb.TableV2(new Stack(app, 'Stack', { env: ENV }), 'Table', { partitionKey: PK });
     const reason = 'The table is read by a batch job only; throttled keys are known in advance.';
     Validations.of(table).acknowledge({ id: 'DynamoDbChecks::ContributorInsightsEnabled', reason });
 
-    // WHEN
-    app.synth();
+    // WHEN the other findings remain
+    expect(() => app.synth()).toThrow(/DynamoDbChecks::PointInTimeRecoveryEnabled/);
 
-    // THEN
+    // THEN the acknowledged one is recorded with its reason, and only it is suppressed
     const [plugin] = readReport(app).pluginReports;
     expect(plugin.pluginName).toEqual('DynamoDbChecks');
-    expect(plugin.conclusion).toEqual('success');
-    expect(plugin.violations).toEqual([]);
+    expect(plugin.violations.map((v: any) => v.ruleName)).not.toContain('ContributorInsightsEnabled');
     expect(plugin.suppressedViolations).toEqual([expect.objectContaining({
       ruleName: 'ContributorInsightsEnabled',
       acknowledgedId: 'DynamoDbChecks::ContributorInsightsEnabled',
@@ -145,6 +141,39 @@ describe('as a policy-validation plugin of the app', () => {
         }),
       })],
     })]);
+  });
+
+  test("a ProductionTable's explicit choice is one finding: its warning, which the rule does not repeat", () => {
+    // GIVEN a ProductionTable whose user turned contributor insights off
+    const app = withChecks();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const table = new ProductionTable(stack, 'Table', { partitionKey: PK, contributorInsightsSpecification: { enabled: false } });
+
+    // WHEN
+    app.synth();
+
+    // THEN the plugin reports nothing, and the table carries the one warning, with the rule's id
+    expect(readReport(app).pluginReports.flatMap((plugin: any) => plugin.violations)).toEqual([]);
+    const warnings = table.node.metadata.filter(entry => entry.type === 'aws:cdk:warning').map(entry => String(entry.data));
+    expect(warnings).toEqual([expect.stringMatching(/^Contributor insights are off.*\[ack: DynamoDbChecks::ContributorInsightsEnabled\]$/)]);
+  });
+
+  test('one acknowledgement of that id clears the warning, and the reason stays in the cloud assembly', () => {
+    // GIVEN
+    const app = withChecks();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const table = new ProductionTable(stack, 'Table', { partitionKey: PK, contributorInsightsSpecification: { enabled: false } });
+    const reason = 'The table is read by a batch job only; throttled keys are known in advance.';
+    Validations.of(table).acknowledge({ id: 'DynamoDbChecks::ContributorInsightsEnabled', reason });
+
+    // WHEN
+    const assembly = app.synth();
+
+    // THEN
+    const metadata = assembly.getStackArtifact(stack.artifactId).findMetadataByType('aws:cdk:warning');
+    expect(metadata).toEqual([]);
+    const acknowledged = assembly.getStackArtifact(stack.artifactId).findMetadataByType('aws:cdk:acknowledged-rules');
+    expect(acknowledged.map(entry => entry.data)).toContainEqual({ 'DynamoDbChecks::ContributorInsightsEnabled': reason });
   });
 });
 
