@@ -3,6 +3,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { AlarmTopic } from './alarm-topic';
+import { allowAlarmsToPublish } from './private/alarm-publishing';
 
 /**
  * Where the library's alarms send their notifications. The same choice serves table alarms and
@@ -21,11 +22,20 @@ export abstract class AlarmActions {
   }
 
   /**
-   * Notify a topic of your own. If it is encrypted, its key must let `cloudwatch.amazonaws.com`
-   * use `kms:Decrypt` and `kms:GenerateDataKey*`.
+   * Notify a topic of your own.
+   *
+   * A topic made in this app gets a topic-policy statement that lets this account's CloudWatch
+   * alarms publish, and, if its key is made in this app too, a key-policy statement that lets
+   * CloudWatch use the key. An imported topic cannot be changed: the library records a warning
+   * (`cdk-dynamodb-kit:alarmTopicNotVerified`) that names the statements it needs.
    */
   public static topic(topic: sns.ITopic): AlarmActions {
-    return AlarmActions.actions(new actions.SnsAction(topic));
+    return new class extends AlarmActions {
+      public bind(_scope: IConstruct): cloudwatch.IAlarmAction[] {
+        allowAlarmsToPublish(topic);
+        return [new actions.SnsAction(topic)];
+      }
+    }(true);
   }
 
   /**

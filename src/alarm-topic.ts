@@ -6,6 +6,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { HardenedKey } from './encryption-key';
+import { allowAlarmsToPublish } from './private/alarm-publishing';
 import { sharedConstruct } from './private/shared-construct';
 
 // Fixed id at stack scope: one alarm topic per stack, whichever table or consumer asks first.
@@ -14,9 +15,10 @@ const TOPIC_ID = 'DynamoDbKitAlarms';
 /**
  * The stack's alarm topic: every alarm of the library notifies it unless told otherwise.
  *
+ * - a topic policy that lets this account's CloudWatch alarms publish (`aws:SourceAccount`, and an
+ *   `aws:SourceArn` of this account's alarms in this region) and refuses publishing without TLS;
  * - encrypted with a `HardenedKey` whose policy lets CloudWatch use it, since an alarm cannot
  *   publish to an encrypted topic otherwise;
- * - refuses publishing without TLS;
  * - subscriptions get a dead-letter queue, so a notification that cannot be delivered is kept.
  *
  * **A topic with no subscriber tells nobody.** Subscribe a person or a pager with
@@ -43,11 +45,13 @@ export class AlarmTopic extends Construct {
     const key = new HardenedKey(this, 'Key', {
       description: `Encrypts the DynamoDB alarm topic of ${Stack.of(this).stackName}`,
     });
-    // CloudWatch encrypts what it publishes with the topic's key; SNS decrypts it to deliver, and
-    // encrypts with it what it sends to the subscriptions' dead-letter queue.
+    // SNS encrypts with the key what it sends to the subscriptions' dead-letter queue, which shares
+    // it (SNS developer guide, "Configuring an Amazon SNS dead-letter queue": the key of an
+    // encrypted queue must let sns.amazonaws.com use kms:Decrypt and kms:GenerateDataKey*). AWS's
+    // examples carry no condition, and which source keys SNS's KMS call carries is not documented.
     key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAndSnsToUseTheKey',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('sns.amazonaws.com')],
+      sid: 'AllowSnsToEncryptForTheDeadLetterQueue',
+      principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
     }));
@@ -58,6 +62,9 @@ export class AlarmTopic extends Construct {
       masterKey: key,
       enforceSSL: true,
     });
+    // enforceSSL makes a topic policy, which replaces SNS's default one: CloudWatch may publish
+    // only through a statement of its own.
+    allowAlarmsToPublish(this.topic);
   }
 
   /**

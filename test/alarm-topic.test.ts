@@ -32,11 +32,18 @@ describe('AlarmTopic', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Sid: 'AllowCloudWatchAndSnsToUseTheKey',
-          Principal: { Service: ['cloudwatch.amazonaws.com', 'sns.amazonaws.com'] },
-          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowSnsToEncryptForTheDeadLetterQueue',
+            Principal: { Service: 'sns.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+          Match.objectLike({
+            Sid: 'AllowCloudWatchAlarmsToUseTheKey',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
       },
     });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
