@@ -133,7 +133,8 @@ export interface StreamConsumerOptions {
 
   /**
    * The iterator age (how far the function lags behind the stream) at which the consumer alarms:
-   * 1 minute to 24 hours, and less than `maxRecordAge`.
+   * 1 minute to 24 hours, and less than `maxRecordAge`. It is the only alarm that sees records
+   * about to leave the stream unread, so keep it well below the stream's 24 hours.
    *
    * @default Duration.hours(1) - or half of `maxRecordAge` if that is shorter, so a lagging
    * consumer pages long before any record is discarded
@@ -141,7 +142,7 @@ export interface StreamConsumerOptions {
   readonly iteratorAgeThreshold?: Duration;
 
   /**
-   * Who is told when the consumer lags, fails, or leaves failed batches in the failure queue.
+   * Who is told when the consumer lags, fails, drops records, or leaves failed batches in the failure queue.
    * `AlarmActions.none()` creates no alarms and records a warning.
    *
    * @default AlarmActions.stackTopic()
@@ -169,7 +170,8 @@ export interface StreamConsumerProps extends StreamConsumerOptions {
  *   not the records), encrypted, TLS-only, kept 14 days and retained;
  * - the handler role's permissions in a customer-managed policy: reading this table's stream,
  *   decrypting it with the table's key, sending to the failure queue with its key;
- * - alarms on iterator age, function errors, failure-queue depth and delivery failures to the queue.
+ * - alarms on the function's iterator age; on this mapping's failed and dropped records, from the
+ *   mapping's own metrics; and on the failure queue's depth.
  *
  * `ProductionTable.addStreamConsumer` makes one; it also works for any `ITable` with a stream.
  *
@@ -223,6 +225,10 @@ export class StreamConsumer extends Construct {
       reportBatchItemFailures: props.reportBatchItemFailures ?? true,
       filters: props.filters?.length ? props.filters : undefined,
       tumblingWindow: props.tumblingWindow,
+      // Lambda publishes a mapping's own metrics (dimension EventSourceMappingUUID), which the
+      // failure alarms need, only when asked to ("Event source mapping metrics",
+      // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
+      metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] },
       // Not aws-cdk-lib's SqsDlq: it grants through the role's inline default policy.
       onFailure: { bind: () => ({ destination: this.failureQueue.queueArn }) },
     });
@@ -335,6 +341,11 @@ export class StreamConsumer extends Construct {
     const deadline = `within ${STREAM_RETENTION.toHours()} hours of the record's write`;
 
     return [
+      // IteratorAge is a function metric, not one of the mapping's ("Types of metrics for Lambda
+      // functions", https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html), so
+      // it is the maximum over every mapping of the function. It is the only alarm that sees records
+      // that leave the stream unread: DroppedEventCount leaves out records that expire from the
+      // event source's retention.
       productAlarm(this, 'IteratorAgeAlarm', {
         metric: handler.metric('IteratorAge', { statistic: cloudwatch.Stats.MAXIMUM, period: ONE_MINUTE }),
         threshold: threshold.toMilliseconds(),
@@ -346,15 +357,20 @@ export class StreamConsumer extends Construct {
           `only ${STREAM_RETENTION.toHours()} hours. Check the function's errors, throttles and duration; raise ` +
           'parallelizationFactor or batchSize if it cannot keep up.',
       }, actions),
-      productAlarm(this, 'ErrorsAlarm', {
-        metric: handler.metricErrors({ statistic: cloudwatch.Stats.SUM, period: ONE_MINUTE }),
+      // FailedInvokeEventCount counts this mapping's records whose invocation failed, including
+      // records a handler returns in batchItemFailures, which the function's Errors metric never
+      // sees because such an invocation succeeds (same page, "Event source mapping metrics").
+      productAlarm(this, 'FailedRecordsAlarm', {
+        metric: this.mappingMetric('FailedInvokeEventCount'),
         threshold: 1,
         // Three minutes in a row: a batch that bisecting and retries resolve does not page.
         evaluationPeriods: 3,
         datapointsToAlarm: 3,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        description: `The stream consumer of ${table} has failed every minute for 3 minutes; its shard does not advance ` +
-          'while Lambda retries. Read the function\'s logs. Batches that exhaust their retries go to the failure queue.',
+        description: `Records of the stream of ${table} have failed in this consumer every minute for 3 minutes: the ` +
+          'function throws or times out, returns them in batchItemFailures, or Lambda cannot invoke it (permissions, a ' +
+          'deleted function or alias). Their shard does not advance while Lambda retries. Read the function\'s logs. ' +
+          'Batches that exhaust their retries go to the failure queue.',
       }, actions),
       productAlarm(this, 'FailureQueueAlarm', {
         metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: ONE_MINUTE }),
@@ -367,16 +383,34 @@ export class StreamConsumer extends Construct {
           `The queue holds shard and sequence numbers, not the records: re-read them from the stream ${deadline}, ` +
           'process them, then delete the message (see the README, "Streams").',
       }, actions),
-      productAlarm(this, 'DeliveryFailuresAlarm', {
-        metric: handler.metric('DestinationDeliveryFailures', { statistic: cloudwatch.Stats.SUM, period: ONE_MINUTE }),
+      // With an on-failure destination, DroppedEventCount counts exactly the records whose delivery
+      // there failed: it leaves out records the destination received, and counts those it refused
+      // (same page, "Event source mapping metrics"). Unlike DestinationDeliveryFailures, it is per mapping.
+      productAlarm(this, 'DroppedRecordsAlarm', {
+        metric: this.mappingMetric('DroppedEventCount'),
         threshold: 1,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        description: `Lambda could not record a failed batch of the stream of ${table} in the failure queue: the batch is ` +
-          'neither processed nor recorded. Fix the queue (permissions, key policy, FIFO queues are not supported) and find ' +
-          `the lost range in the function's logs; re-read it from the stream ${deadline}.`,
+        description: `Lambda dropped records of the stream of ${table}: they ran out of retries or maxRecordAge, and the ` +
+          'failure queue refused them, so they are neither processed nor recorded. Fix the queue (permissions, key policy, ' +
+          `FIFO queues are not supported) and find the lost range in the function's logs; re-read it from the stream ${deadline}.`,
       }, actions),
     ];
+  }
+
+  /**
+   * A count that Lambda publishes for this mapping alone. The dimension's value is the mapping's
+   * UUID, which `Ref` of an AWS::Lambda::EventSourceMapping returns ("AWS::Lambda::EventSourceMapping",
+   * Return values, https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html).
+   */
+  private mappingMetric(metricName: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/Lambda',
+      metricName,
+      dimensionsMap: { EventSourceMappingUUID: this.eventSourceMapping.eventSourceMappingId },
+      statistic: cloudwatch.Stats.SUM,
+      period: ONE_MINUTE,
+    });
   }
 }
 

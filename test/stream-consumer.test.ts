@@ -387,11 +387,20 @@ describe('validation', () => {
 });
 
 describe('alarms', () => {
-  test('iterator age, errors, failure-queue depth and delivery failures, each notifying the stack topic on alarm and recovery', () => {
+  const topic = { Ref: Match.stringLikeRegexp('^DynamoDbKitAlarmsTopic') };
+  const common = { ActionsEnabled: true, AlarmActions: [topic], OKActions: [topic], ComparisonOperator: 'GreaterThanOrEqualToThreshold', Period: 60 };
+  const byMapping = (mapping: string) => [{ Name: 'EventSourceMappingUUID', Value: { Ref: mapping } }];
+
+  test('the mapping asks Lambda for its own event counts, which the failure alarms read', () => {
+    const { template } = build();
+
+    template.hasResourceProperties(MAPPING, { MetricsConfig: { Metrics: ['EventCount'] } });
+  });
+
+  test('iterator age per function, failed and dropped records per mapping, and failure-queue depth, each notifying the stack topic', () => {
     const { template, consumer } = build();
-    const topic = { Ref: Match.stringLikeRegexp('^DynamoDbKitAlarmsTopic') };
+    const mapping = ref(template, MAPPING, '^OrdersProjectorMapping');
     const fn = { Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^Handler') } };
-    const common = { ActionsEnabled: true, AlarmActions: [topic], OKActions: [topic], ComparisonOperator: 'GreaterThanOrEqualToThreshold', Period: 60 };
 
     expect(consumer.alarms).toHaveLength(4);
     template.resourcePropertiesCountIs(ALARM, { AlarmDescription: Match.stringLikeRegexp('stream') }, 4);
@@ -409,14 +418,14 @@ describe('alarms', () => {
     template.hasResourceProperties(ALARM, {
       ...common,
       Namespace: 'AWS/Lambda',
-      MetricName: 'Errors',
-      Dimensions: [fn],
+      MetricName: 'FailedInvokeEventCount',
+      Dimensions: byMapping(mapping),
       Statistic: 'Sum',
       Threshold: 1,
       EvaluationPeriods: 3,
       DatapointsToAlarm: 3,
       TreatMissingData: 'notBreaching',
-      AlarmDescription: Match.stringLikeRegexp('Read the function\'s logs'),
+      AlarmDescription: Match.stringLikeRegexp('failed in this consumer every minute for 3 minutes.*batchItemFailures.*Read the function\'s logs'),
     });
     template.hasResourceProperties(ALARM, {
       ...common,
@@ -432,20 +441,47 @@ describe('alarms', () => {
     template.hasResourceProperties(ALARM, {
       ...common,
       Namespace: 'AWS/Lambda',
-      MetricName: 'DestinationDeliveryFailures',
-      Dimensions: [fn],
+      MetricName: 'DroppedEventCount',
+      Dimensions: byMapping(mapping),
       Statistic: 'Sum',
       Threshold: 1,
       EvaluationPeriods: 1,
       TreatMissingData: 'notBreaching',
-      AlarmDescription: Match.stringLikeRegexp('neither processed nor recorded'),
+      AlarmDescription: Match.stringLikeRegexp('failure queue refused them, so they are neither processed nor recorded'),
     });
+  });
+
+  test('no alarm reads the function-wide Errors or DestinationDeliveryFailures: the mapping\'s own counts replace them', () => {
+    const { template } = build();
+
+    template.resourcePropertiesCountIs(ALARM, { MetricName: 'Errors' }, 0);
+    template.resourcePropertiesCountIs(ALARM, { MetricName: 'DestinationDeliveryFailures' }, 0);
+  });
+
+  test('two consumers on one function each alarm on their own mapping', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const orders = new ProductionTable(stack, 'Orders', { partitionKey: pk });
+    const invoices = new ProductionTable(stack, 'Invoices', { partitionKey: pk });
+    const handler = handlerIn(stack);
+
+    const first = orders.addStreamConsumer('Projector', { handler });
+    const second = invoices.addStreamConsumer('Projector', { handler });
+
+    const template = Template.fromStack(stack);
+    const mappings = [ref(template, MAPPING, '^OrdersProjectorMapping'), ref(template, MAPPING, '^InvoicesProjectorMapping')];
+    for (const metric of ['FailedInvokeEventCount', 'DroppedEventCount']) {
+      const alarms = Object.values(template.findResources(ALARM, { Properties: { MetricName: metric } }));
+      expect(alarms.map(alarm => alarm.Properties.Dimensions)).toEqual(mappings.map(byMapping));
+    }
+    const path = (consumer: StreamConsumer, id: string) => consumer.alarms.find(alarm => alarm.node.id === id)!.node.path;
+    expect(path(first, 'DroppedRecordsAlarm')).toEqual('Stack/Orders/Projector/DroppedRecordsAlarm');
+    expect(path(second, 'DroppedRecordsAlarm')).toEqual('Stack/Invoices/Projector/DroppedRecordsAlarm');
   });
 
   test('the alarms have stable ids', () => {
     const { consumer } = build();
 
-    expect(consumer.alarms.map(alarm => alarm.node.id)).toEqual(['IteratorAgeAlarm', 'ErrorsAlarm', 'FailureQueueAlarm', 'DeliveryFailuresAlarm']);
+    expect(consumer.alarms.map(alarm => alarm.node.id)).toEqual(['IteratorAgeAlarm', 'FailedRecordsAlarm', 'FailureQueueAlarm', 'DroppedRecordsAlarm']);
   });
 
   test('the iterator age threshold is an option, and defaults to half of a short maxRecordAge', () => {
