@@ -208,7 +208,8 @@ export class TenantAccess extends Construct {
           // example, PutItem, DeleteItem and BatchWriteItem stay granted, although AWS notes that they
           // replace a whole item: that lets a tenant drop the index attribute from its own item (which
           // only takes the item out of the index), never set it, because a put names every attribute
-          // it writes. No write action takes dynamodb:Select, so that part never applies to them.
+          // it writes (our reading of AWS's "specified in the request parameters"). No write action
+          // takes dynamodb:Select, so that part never applies to them.
           this.writeStatement.addCondition('ForAllValues:StringNotLike', { 'dynamodb:Attributes': grants.protectedAttributes });
           this.writeStatement.addCondition('StringEqualsIfExists', {
             'dynamodb:Select': 'SPECIFIC_ATTRIBUTES',
