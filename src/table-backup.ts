@@ -219,9 +219,12 @@ export interface BackupCopy {
  * Options of the stack's backup plan. They are accepted once, when the plan is made: call
  * `TableBackup.of(this, props)` before the first table joins it.
  *
- * Cold storage and copies of DynamoDB backups need AWS Backup's advanced features for DynamoDB, an
- * account setting that no CloudFormation resource turns on (AWS Backup console, Settings, or
- * `aws backup update-region-settings`).
+ * Cold storage, copies and vault-key encryption of DynamoDB backups need AWS Backup's advanced
+ * features for DynamoDB, a per-Region account setting that no CloudFormation resource turns on:
+ * on by default for accounts with no vault before November 21, 2021, otherwise
+ * `aws backup update-region-settings --resource-type-opt-in-preference DynamoDB=true
+ * --resource-type-management-preference DynamoDB=true`
+ * (https://docs.aws.amazon.com/aws-backup/latest/devguide/advanced-ddb-backup.html).
  */
 export interface TableBackupProps {
   /**
