@@ -1,4 +1,4 @@
-import { Aws, Duration, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { HardenedKey } from './encryption-key';
+import { BackupPermissions } from './private/backup-permissions';
 import { DynamoDbKitError } from './private/errors';
 import { sharedConstruct } from './private/shared-construct';
 import { validateRange } from './private/validation';
@@ -218,9 +219,12 @@ export interface BackupCopy {
  * Options of the stack's backup plan. They are accepted once, when the plan is made: call
  * `TableBackup.of(this, props)` before the first table joins it.
  *
- * Cold storage and copies of DynamoDB backups need AWS Backup's advanced features for DynamoDB, an
- * account setting that no CloudFormation resource turns on (AWS Backup console, Settings, or
- * `aws backup update-region-settings`).
+ * Cold storage, copies and vault-key encryption of DynamoDB backups need AWS Backup's advanced
+ * features for DynamoDB, a per-Region account setting that no CloudFormation resource turns on:
+ * on by default for accounts with no vault before November 21, 2021, otherwise
+ * `aws backup update-region-settings --resource-type-opt-in-preference DynamoDB=true
+ * --resource-type-management-preference DynamoDB=true`
+ * (https://docs.aws.amazon.com/aws-backup/latest/devguide/advanced-ddb-backup.html).
  */
 export interface TableBackupProps {
   /**
@@ -302,9 +306,21 @@ export class TableBackup extends Construct {
   /** The role AWS Backup assumes to back up the tables. */
   public readonly role: iam.IRole;
 
+  /**
+   * The role AWS Backup assumes to restore a recovery point of these tables into a new table, whose
+   * name must start with `restoreTableNamePrefix`. Pass it as the `IamRoleArn` of
+   * `backup:StartRestoreJob`; whoever starts the restore needs `iam:PassRole` on it (to
+   * `backup.amazonaws.com`) and `backup:StartRestoreJob`. An IAM role costs nothing, so it always exists.
+   */
+  public readonly restoreRole: iam.IRole;
+  /**
+   * The prefix of the names of tables the restore role may create: `<stack name>-restore-`.
+   * A token unless the stack name is known at synth.
+   */
+  public readonly restoreTableNamePrefix: string;
+
   private readonly tableArns: string[] = [];
-  private readonly tableStatement: iam.PolicyStatement;
-  private readonly keyStatement: iam.PolicyStatement;
+  private readonly permissions: BackupPermissions;
 
   private constructor(scope: Construct, id: string, props: TableBackupProps) {
     super(scope, id);
@@ -339,78 +355,53 @@ export class TableBackup extends Construct {
       })],
     });
 
-    this.tableStatement = new iam.PolicyStatement({
-      sid: 'BackUpTables',
-      actions: ['dynamodb:DescribeTable', 'dynamodb:CreateBackup', 'dynamodb:ListTagsOfResource', 'dynamodb:StartAwsBackupJob'],
+    const permissions = new BackupPermissions(this, {
+      vault: this.vault,
+      vaultKey: this.vaultKey,
+      copyDestinations: (props.copies ?? []).map(copy => copy.destinationVaultArn),
     });
-    this.keyStatement = new iam.PolicyStatement({
-      sid: 'UseTableAndVaultKeys',
-      actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey'],
-      resources: [this.vaultKey.keyArn],
-    });
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
-      description: 'Backs up the DynamoDB tables of this stack',
-    });
-    this.role = role;
-    // A customer-managed policy, not AWSBackupServiceRolePolicyForBackup: AwsSolutions-IAM4 refuses
-    // AWS managed policies, and the managed one reaches every table and every service.
-    const policy = new iam.ManagedPolicy(this, 'Policy', {
-      description: 'Lets AWS Backup back up the DynamoDB tables of this stack',
-      roles: [role],
-      statements: [
-        this.tableStatement,
-        new iam.PolicyStatement({
-          sid: 'ManageNativeBackups',
-          // Without AWS Backup's advanced DynamoDB features, recovery points are native DynamoDB
-          // backups, whose ARNs are minted at backup time under the table's ARN.
-          actions: ['dynamodb:DescribeBackup', 'dynamodb:DeleteBackup'],
-          resources: [`arn:${Aws.PARTITION}:dynamodb:${Aws.REGION}:${Aws.ACCOUNT_ID}:table/*/backup/*`],
-        }),
-        this.keyStatement,
-        new iam.PolicyStatement({
-          sid: 'GrantKeysToBackup',
-          actions: ['kms:CreateGrant'],
-          resources: [this.vaultKey.keyArn],
-          conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-        }),
-        new iam.PolicyStatement({
-          sid: 'WriteToVault',
-          actions: ['backup:DescribeBackupVault', 'backup:CopyIntoBackupVault'],
-          resources: [this.vault.backupVaultArn, ...(props.copies ?? []).map(copy => copy.destinationVaultArn)],
-        }),
-      ],
-    });
-
-    Validations.of(policy).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/*/backup/*]',
-      reason: 'AWS Backup names each native DynamoDB backup when it makes it, under the table ARN, and must describe ' +
-        'and delete it when it expires. The wildcard is limited to backups of tables in this account and region.',
-    });
+    this.permissions = permissions;
+    this.role = permissions.backupRole;
+    this.restoreRole = permissions.restoreRole;
+    this.restoreTableNamePrefix = permissions.restoreTableNamePrefix;
 
     new backup.CfnBackupSelection(this, 'Selection', {
       backupPlanId: this.plan.backupPlanId,
       backupSelection: {
         selectionName: 'DynamoDbTables',
-        iamRoleArn: role.roleArn,
+        iamRoleArn: permissions.backupRole.roleArn,
         resources: Lazy.list({ produce: () => this.tableArns }),
       },
     });
   }
 
   /**
+   * The permissions a principal needs to start a restore of these tables with `restoreRole`:
+   * `backup:StartRestoreJob` on recovery points of this account and region, and `iam:PassRole` on
+   * the restore role, to `backup.amazonaws.com` only. Put them in a customer-managed policy of the
+   * operator's role.
+   *
+   * @example
+   * declare const operatorRole: iam.IRole;
+   * new iam.ManagedPolicy(this, 'StartRestores', {
+   *   statements: TableBackup.of(this).startRestoreStatements(),
+   *   roles: [operatorRole],
+   * });
+   */
+  public startRestoreStatements(): iam.PolicyStatement[] {
+    return this.permissions.startRestoreStatements();
+  }
+
+  /**
    * Back up a table with this plan. Its key, when it has a customer-managed one, becomes usable
-   * by the backup role.
+   * by the backup role and by the restore role, which gives a restored table the source table's key.
    */
   public addTable(table: dynamodb.ITable): void {
     if (this.tableArns.includes(table.tableArn)) {
       return;
     }
     this.tableArns.push(table.tableArn);
-    this.tableStatement.addResources(table.tableArn);
-    if (table.encryptionKey) {
-      this.keyStatement.addResources(table.encryptionKey.keyArn);
-    }
+    this.permissions.addTable(table);
   }
 }
 

@@ -21,13 +21,20 @@ const sk = { name: 'sk', type: dynamodb.AttributeType.STRING };
 
 /** The acknowledgement ids the library itself sets; each has a row in the README compliance table. */
 const LIBRARY_ACKNOWLEDGEMENTS = [
+  // The backup and restore policies: native DynamoDB backups are named when they are made.
   'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/*/backup/*]',
+  // The backup policy: recovery points are named when they are made (TagResource; CopyFromBackupVault with copies).
+  'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:backup:*:<AWS::AccountId>:recovery-point:*]',
+  'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:backup:<AWS::Region>:<AWS::AccountId>:recovery-point:*]',
+  // The restore policy: the operator names the restored table when the restore starts.
+  'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/<AWS::StackName>-restore-*]',
   // The alarm topic's dead-letter queue (made when the topic has subscriptions) and each stream
   // consumer's failure queue.
   'AwsSolutions::AwsSolutions-SQS3',
   'Serverless::Serverless-SQSRedrivePolicy',
   'cdk-validator-cfnguard::sqs_dlq_check',
-  // A stream consumer's policy: dynamodb:ListStreams has no resource-level permissions.
+  // A stream consumer's policy: dynamodb:ListStreams has no resource-level permissions; the backup
+  // policy: neither has tag:GetResources.
   'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
 ];
 

@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { BackupSchedule, BackupWeekDay, ProductionTable, TableBackup, TableBackupProps, VaultLock } from '../src';
 import { DynamoDbKitError } from '../src/private/errors';
 
@@ -15,7 +16,9 @@ describe('TableBackup', () => {
     template.resourceCountIs('AWS::Backup::BackupPlan', 1);
     template.resourceCountIs('AWS::Backup::BackupVault', 1);
     template.resourceCountIs('AWS::Backup::BackupSelection', 1);
-    template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+    // The backup role's policy and the restore role's policy.
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 2);
+    template.resourceCountIs('AWS::IAM::Role', 2);
     expect(new Set(tables.map(t => t.backup))).toEqual(new Set([TableBackup.of(stack)]));
     expect(TableBackup.of(stack).node.path).toEqual('Stack/DynamoDbKitBackup');
     template.hasResourceProperties('AWS::Backup::BackupSelection', {
@@ -75,6 +78,101 @@ describe('TableBackup', () => {
       },
     });
     template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('the backup role has the DynamoDB, KMS, backup and tag permissions of AWSBackupServiceRolePolicyForBackup, scoped', () => {
+    const stack = new Stack(new App(), 'Stack');
+    new ProductionTable(stack, 'Orders', { partitionKey: pk });
+
+    const keys = [
+      { 'Fn::GetAtt': [Match.stringLikeRegexp('^DynamoDbKitBackupVaultKey'), 'Arn'] },
+      { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersKey'), 'Arn'] },
+    ];
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Description: Match.stringLikeRegexp('^Lets AWS Backup back up'),
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Sid: 'BackUpTables' }),
+          Match.objectLike({ Sid: 'ManageNativeBackups' }),
+          {
+            Sid: 'UseTableAndVaultKeys',
+            Effect: 'Allow',
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Resource: keys,
+            Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+          },
+          { Sid: 'DescribeKeys', Effect: 'Allow', Action: 'kms:DescribeKey', Resource: keys },
+          { Sid: 'GrantKeysToAwsResources', Effect: 'Allow', Action: 'kms:CreateGrant', Resource: keys, Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } },
+          Match.objectLike({ Sid: 'WriteToVault' }),
+          {
+            Sid: 'TagRecoveryPoints',
+            Effect: 'Allow',
+            Action: 'backup:TagResource',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':backup:*:', { Ref: 'AWS::AccountId' }, ':recovery-point:*']] },
+          },
+          { Sid: 'ReadResourceTags', Effect: 'Allow', Action: 'tag:GetResources', Resource: '*' },
+        ],
+      },
+    });
+  });
+
+  test('a restore role, always there, restores into tables named <stack name>-restore-* with the vault and table keys', () => {
+    const stack = new Stack(new App(), 'Stack');
+    new ProductionTable(stack, 'Orders', { partitionKey: pk });
+    const backupPlan = TableBackup.of(stack);
+
+    const target = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dynamodb:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':table/', { Ref: 'AWS::StackName' }, '-restore-*']] };
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Action: 'sts:AssumeRole', Principal: { Service: 'backup.amazonaws.com' } })] },
+      Description: Match.stringLikeRegexp('^Restores'),
+      ManagedPolicyArns: Match.absent(),
+      Policies: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: stack.getLogicalId(backupPlan.restoreRole.node.defaultChild as iam.CfnRole) }],
+      PolicyDocument: {
+        Statement: [
+          { Sid: 'RestoreAdvancedBackups', Effect: 'Allow', Action: 'dynamodb:RestoreTableFromAwsBackup', Resource: target },
+          Match.objectLike({ Sid: 'RestoreNativeBackups', Action: 'dynamodb:RestoreTableFromBackup', Resource: [Match.anyValue(), target] }),
+          Match.objectLike({ Sid: 'WriteRestoredTable', Resource: target }),
+          Match.objectLike({
+            Sid: 'UseTableAndVaultKeys',
+            Resource: [
+              { 'Fn::GetAtt': [Match.stringLikeRegexp('^DynamoDbKitBackupVaultKey'), 'Arn'] },
+              { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersKey'), 'Arn'] },
+            ],
+          }),
+          Match.objectLike({ Sid: 'DescribeKeys' }),
+          Match.objectLike({ Sid: 'GrantKeysToAwsResources' }),
+        ],
+      },
+    });
+    expect(stack.resolve(backupPlan.restoreTableNamePrefix)).toEqual({ 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '-restore-']] });
+  });
+
+  test('startRestoreStatements: StartRestoreJob on recovery points, and PassRole of the restore role to AWS Backup only', () => {
+    const stack = new Stack(new App(), 'Stack');
+    new ProductionTable(stack, 'Orders', { partitionKey: pk });
+    const backupPlan = TableBackup.of(stack);
+
+    const [start, pass] = backupPlan.startRestoreStatements().map(statement => stack.resolve(statement.toStatementJson()));
+    expect(start).toEqual({
+      Sid: 'StartRestoreJobs',
+      Effect: 'Allow',
+      Action: 'backup:StartRestoreJob',
+      Resource: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':backup:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':recovery-point:*']] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dynamodb:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':table/*/backup/*']] },
+      ],
+    });
+    expect(pass).toEqual({
+      Sid: 'PassRestoreRoleToBackup',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: stack.resolve(backupPlan.restoreRole.roleArn),
+      Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } },
+    });
   });
 
   test('backs up a plain TableV2 or Table too, once however often it is added', () => {
@@ -207,6 +305,22 @@ describe('TableBackup options', () => {
         })]),
       },
     });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Sid: 'CopyFromVault',
+          Effect: 'Allow',
+          Action: 'backup:CopyFromBackupVault',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':backup:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':recovery-point:*']] },
+        }]),
+      },
+    });
+  });
+
+  test('without copies, the backup role may not copy from the vault', () => {
+    const { template } = withPlan({});
+
+    expect(JSON.stringify(template.findResources('AWS::IAM::ManagedPolicy'))).not.toContain('backup:CopyFromBackupVault');
   });
 });
 
