@@ -13,8 +13,8 @@
  * - KMS: AWS KMS Developer Guide, "kms:ViaService" and "kms:CallerAccount"
  *   (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html). Services also send
  *   an encryption context (DynamoDB `aws:dynamodb:tableName`, SQS `aws:sqs:arn`, SNS
- *   `aws:sns:topicArn`), but the simulator refuses `kms:EncryptionContext:` keys whose name holds a
- *   colon, so requests leave it out; no policy of the library conditions on it.
+ *   `aws:sns:topicArn`), but the simulator ignores `kms:EncryptionContext:` keys whose name holds a
+ *   colon, so requests leave it out or allow it to be ignored; no policy of the library conditions on it.
  */
 import { accountOf } from './simulator';
 
@@ -54,13 +54,19 @@ export function serviceRequest(servicePrincipal: string, source: { arn: string; 
 
 /**
  * The keys of a KMS call that a service makes for a principal that uses it: DynamoDB, SQS or SNS
- * encrypting or decrypting with a customer-managed key.
+ * encrypting or decrypting with a customer-managed key. `encryptionContext` is what the service
+ * sends, each key prefixed here with `kms:EncryptionContext:`; the simulator ignores such keys when
+ * their name holds a colon, so a request that sends them must allow them to be ignored.
  */
-export function kmsViaService(service: 'dynamodb' | 'sqs' | 'sns' | 'backup' | 'dax', region: string, callerAccount: string): Context {
-  return {
+export function kmsViaService(service: 'dynamodb' | 'sqs' | 'sns' | 'backup' | 'dax', region: string, callerAccount: string, encryptionContext: Context = {}): Context {
+  const context: Context = {
     'kms:ViaService': `${service}.${region}.amazonaws.com`,
     'kms:CallerAccount': callerAccount,
   };
+  for (const [key, value] of Object.entries(encryptionContext)) {
+    context[`kms:EncryptionContext:${key}`] = value;
+  }
+  return context;
 }
 
 /** The keys of a request that arrives through a VPC endpoint. */
