@@ -227,7 +227,7 @@ describe('EndpointPolicy.open()', () => {
     new ProductionTable(stack, 'Orders', { partitionKey: pk }).addVpcEndpoint(vpc);
 
     Template.fromStack(stack).hasResourceProperties(ENDPOINT, { PolicyDocument: Match.absent() });
-    Annotations.fromStack(stack).hasWarning('/Stack/Vpc/DynamoDbKitEndpoint/Resource', Match.stringLikeRegexp('openEndpointPolicy'));
+    Annotations.fromStack(stack).hasWarning('/Stack/Vpc/DynamoDbKitEndpoint/Resource', Match.stringLikeRegexp('EndpointPolicyIsPerimeter'));
   });
 });
 
@@ -261,7 +261,7 @@ describe('reusing an endpoint in the construct tree', () => {
     expect(endpoint).toBe(existing);
     Template.fromStack(stack).resourceCountIs(ENDPOINT, 1);
     expect(endpointStatements(stack).map(s => s.Sid)).toEqual(['TablesOfThisAccount']);
-    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('reusedEndpointPolicy'));
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('EndpointPolicyReviewed'));
   });
 
   test('an endpoint with statements of its own keeps them, gets ours too, and a warning asks for a review', () => {
@@ -277,7 +277,7 @@ describe('reusing an endpoint in the construct tree', () => {
     new ProductionTable(stack, 'Orders', { partitionKey: pk }).addVpcEndpoint(vpc);
 
     expect(endpointStatements(stack).map(s => s.Sid)).toEqual(['Theirs', 'TablesOfThisAccount']);
-    Annotations.fromStack(stack).hasWarning('/Stack/Vpc/DynamoDb', Match.stringLikeRegexp('reusedEndpointPolicy'));
+    Annotations.fromStack(stack).hasWarning('/Stack/Vpc/DynamoDb', Match.stringLikeRegexp('EndpointPolicyReviewed'));
   });
 
   test('an L1 endpoint of the VPC is reused too, and its JSON policy is kept', () => {
