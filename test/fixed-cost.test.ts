@@ -106,10 +106,12 @@ describe('fixedMonthlyCost rules on hand-made templates', () => {
 
   test('a metric-math alarm counts its metrics, not its expression; a plain alarm counts one', () => {
     // GIVEN
-    const template = { Resources: {
-      Math: alarm({ Metrics: [{ Id: 'e', Expression: 'm0 + m1' }, stat(60), stat(60)] }),
-      Plain: alarm({ MetricName: 'X', Namespace: 'N', Period: 300 }),
-    } };
+    const template = {
+      Resources: {
+        Math: alarm({ Metrics: [{ Id: 'e', Expression: 'm0 + m1' }, stat(60), stat(60)] }),
+        Plain: alarm({ MetricName: 'X', Namespace: 'N', Period: 300 }),
+      },
+    };
 
     // WHEN
     const cost = fixedMonthlyCost(template);
@@ -131,38 +133,54 @@ describe('fixedMonthlyCost rules on hand-made templates', () => {
     // GIVEN
     const keySchema = [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }];
     const replica = (region: string, specification: any) => ({ Region: region, ContributorInsightsSpecification: specification });
-    const template = { Resources: { T: { Type: 'AWS::DynamoDB::GlobalTable', Properties: {
-      KeySchema: keySchema,
-      Replicas: [
-        replica('us-east-1', { Enabled: true }),
-        replica('eu-west-1', { Enabled: true, Mode: 'ACCESSED_AND_THROTTLED_KEYS' }),
-        replica('ap-south-1', { Enabled: false, Mode: 'THROTTLED_KEYS' }),
-      ],
-    } } } };
+    const template = {
+      Resources: {
+        T: {
+          Type: 'AWS::DynamoDB::GlobalTable',
+          Properties: {
+            KeySchema: keySchema,
+            Replicas: [
+              replica('us-east-1', { Enabled: true }),
+              replica('eu-west-1', { Enabled: true, Mode: 'ACCESSED_AND_THROTTLED_KEYS' }),
+              replica('ap-south-1', { Enabled: false, Mode: 'THROTTLED_KEYS' }),
+            ],
+          },
+        },
+      },
+    };
 
     // WHEN / THEN
     expect(count(fixedMonthlyCost(template), /Contributor Insights rules/)).toBe(4 + 4 + 0);
   });
 
   test('a Table resource counts its own and its GSIs\' rules', () => {
-    const template = { Resources: { T: { Type: 'AWS::DynamoDB::Table', Properties: {
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      ContributorInsightsSpecification: { Enabled: true, Mode: 'THROTTLED_KEYS' },
-      GlobalSecondaryIndexes: [{
-        IndexName: 'byX',
-        KeySchema: [{ AttributeName: 'x', KeyType: 'HASH' }, { AttributeName: 'y', KeyType: 'RANGE' }],
-        ContributorInsightsSpecification: { Enabled: true },
-      }],
-    } } } };
+    const template = {
+      Resources: {
+        T: {
+          Type: 'AWS::DynamoDB::Table',
+          Properties: {
+            KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+            ContributorInsightsSpecification: { Enabled: true, Mode: 'THROTTLED_KEYS' },
+            GlobalSecondaryIndexes: [{
+              IndexName: 'byX',
+              KeySchema: [{ AttributeName: 'x', KeyType: 'HASH' }, { AttributeName: 'y', KeyType: 'RANGE' }],
+              ContributorInsightsSpecification: { Enabled: true },
+            }],
+          },
+        },
+      },
+    };
 
     expect(count(fixedMonthlyCost(template), /Contributor Insights rules/)).toBe(1 + 4);
   });
 
   test('a key without rotation costs the key-month only; a dashboard costs the dashboard price', () => {
-    const cost = fixedMonthlyCost({ Resources: {
-      Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: false } },
-      Board: { Type: 'AWS::CloudWatch::Dashboard', Properties: {} },
-    } });
+    const cost = fixedMonthlyCost({
+      Resources: {
+        Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: false } },
+        Board: { Type: 'AWS::CloudWatch::Dashboard', Properties: {} },
+      },
+    });
 
     expect(count(cost, /KMS key rotations/)).toBe(0);
     expect(cost.total).toBeCloseTo(US_EAST_1.kmsKeyMonth.usd + US_EAST_1.dashboardMonth.usd, 10);
