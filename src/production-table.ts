@@ -1,10 +1,13 @@
-import { CfnResource, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { CapacityPlanner, Workload } from './capacity-planner';
 import { HardenedKey } from './encryption-key';
 import { DynamoDbGatewayEndpoint } from './gateway-endpoint';
 import { DynamoDbKitError } from './private/errors';
+import { describePlan } from './private/plan-summary';
 import { regionAgnosticEncryption } from './private/region-agnostic-encryption';
 import { CapacitySettings, ceilingOf, tableCapacity } from './private/table-capacity';
 import { checkProvisionedCapacity, validateGlobalIndex, validateLocalIndex, validateTableProps } from './private/table-validation';
@@ -51,6 +54,15 @@ export interface ProductionTableProps extends dynamodb.TablePropsV2 {
    * @default - every alarm, notifying the stack's `AlarmTopic`
    */
   readonly alarms?: TableAlarmsOptions;
+
+  /**
+   * The traffic the table expects. The table then records, as an info annotation, the billing
+   * mode `CapacityPlanner` recommends, the capacity units and the monthly cost of each mode. It
+   * does not change `billing`: pass `CapacityPlanner.forWorkload(workload).billing` for that.
+   *
+   * @default - no capacity plan
+   */
+  readonly workload?: Workload;
 }
 
 /**
@@ -90,6 +102,9 @@ export class ProductionTable extends dynamodb.TableV2 {
       this.backup.addTable(this);
     }
     this.alarms = this.createAlarms(props.alarms ?? {});
+    if (props.workload) {
+      this.annotateCapacityPlan(props.workload);
+    }
   }
 
   /**
@@ -153,6 +168,22 @@ export class ProductionTable extends dynamodb.TableV2 {
     });
   }
 
+  private annotateCapacityPlan(workload: Workload): void {
+    const plan = CapacityPlanner.forWorkload({ ...workload, alarmMetrics: workload.alarmMetrics ?? this.alarmMetrics() });
+    Annotations.of(this).addInfo(describePlan(plan));
+  }
+
+  /** The metrics the table's alarms read: CloudWatch bills each, and each metric of a metric-math alarm. */
+  private alarmMetrics(): number {
+    const stack = Stack.of(this);
+    return (this.alarms?.node.findAll() ?? [])
+      .filter((child): child is cloudwatch.CfnAlarm => child instanceof cloudwatch.CfnAlarm)
+      .reduce((sum, alarm) => {
+        const metrics = stack.resolve(alarm.metrics);
+        return sum + (Array.isArray(metrics) ? metrics.filter((query: any) => query.metricStat !== undefined).length : 1);
+      }, 0);
+  }
+
   private warnOnFixedCapacity(): void {
     for (const where of checkProvisionedCapacity(this)) {
       if (!this.fixedCapacityWarned.has(where)) {
@@ -169,7 +200,7 @@ function ceilings(settings: CapacitySettings | undefined): CapacityCeiling {
 }
 
 function withDefaults(scope: Construct, id: string, props: ProductionTableProps): dynamodb.TablePropsV2 {
-  const { backup: _backup, alarms: _alarms, ...tableProps } = props;
+  const { backup: _backup, alarms: _alarms, workload: _workload, ...tableProps } = props;
   return {
     ...tableProps,
     billing: props.billing ?? dynamodb.Billing.onDemand(),
