@@ -18,6 +18,7 @@ export enum LoosenedDefault {
   STREAM_STARTS_AT_LATEST = 'cdk-dynamodb-kit:streamStartsAtLatest',
   FAILURE_QUEUE_NOT_RETAINED = 'cdk-dynamodb-kit:failureQueueNotRetained',
   OPEN_ENDPOINT_POLICY = 'cdk-dynamodb-kit:openEndpointPolicy',
+  CACHE_NOT_FAULT_TOLERANT = 'cdk-dynamodb-kit:cacheNotFaultTolerant',
 }
 
 /**
