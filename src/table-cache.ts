@@ -146,6 +146,8 @@ export interface TableCacheProps {
  * - Strongly consistent reads and transactional reads are passed to DynamoDB and not cached.
  *
  * @example
+ * import { TableCache } from 'cdk-dynamodb-kit';
+ *
  * declare const table: ProductionTable;
  * declare const vpc: ec2.IVpc;
  * declare const api: lambda.Function;
