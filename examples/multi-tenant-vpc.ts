@@ -20,11 +20,11 @@ import { DynamoDbGatewayEndpoint, ProductionTable, TenantAccess, TenantAccessLev
 const TENANTS = ['acme', 'globex'];
 
 /**
- * A VPC with isolated subnets only (no internet gateway, no NAT), its default security group
+ * A VPC with isolated subnets only (no internet gateway, no NAT) in `maxAzs` zones, its default security group
  * closed, and flow logs of all traffic in an encrypted log group, written by a role whose
  * permissions are a customer-managed policy.
  */
-export function isolatedVpc(scope: Construct, id: string): ec2.Vpc {
+export function isolatedVpc(scope: Construct, id: string, maxAzs = 2): ec2.Vpc {
   const flowLogs = encryptedLogGroup(scope, `${id}FlowLogs`);
   const flowLogsRole = new iam.Role(scope, `${id}FlowLogsRole`, {
     assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
@@ -42,7 +42,7 @@ export function isolatedVpc(scope: Construct, id: string): ec2.Vpc {
   });
 
   return new ec2.Vpc(scope, id, {
-    maxAzs: 2,
+    maxAzs,
     natGateways: 0,
     subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
     restrictDefaultSecurityGroup: true,

@@ -9,3 +9,4 @@ export * from './table-alarms';
 export * from './gateway-endpoint';
 export * from './tenant-access';
 export * from './capacity-planner';
+export * from './table-cache';

@@ -9,7 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   AlarmActions, AlarmTopic, BackupSchedule, BackupWeekDay, DynamoDbGatewayEndpoint, EndpointPolicy, HardenedKey, ProductionTable,
-  ProductionTableProps, TableBackup, TenantAccess, TenantAccessLevel, VaultLock,
+  ProductionTableProps, TableBackup, TableCache, TenantAccess, TenantAccessLevel, VaultLock,
 } from '../src';
 import { listFindings, synthWithChecks } from './compliance-harness';
 import { acknowledgeDefaultSecurityGroupProvider, isolatedVpc } from '../examples/multi-tenant-vpc';
@@ -215,6 +215,20 @@ const SCENARIOS: Scenario[] = [
         .grant(role('UserAcmeRole'));
       new TenantAccess(stack, 'Profiles', { table: saas, tenantKey: 'TENANT#${aws:PrincipalTag/tenantId}', attributes: ['pk', 'sk', 'name'] })
         .grant(role('UserAcmeReportsRole'));
+    },
+  },
+  {
+    name: 'a DAX cache over three zones in an isolated VPC, a client role, the table restricted to the endpoint, with an env',
+    env: ENV,
+    build: stack => {
+      const vpc = isolatedVpc(stack, 'UserVpc', 3);
+      const orders = table(stack, 'Orders', {
+        globalSecondaryIndexes: [{ indexName: 'byCustomer', partitionKey: { name: 'customerId', type: dynamodb.AttributeType.STRING } }],
+      });
+      const cache = new TableCache(stack, 'Cache', { table: orders, vpc });
+      cache.grantReadWriteData(new iam.Role(stack, 'UserClientRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
+      DynamoDbGatewayEndpoint.of(vpc).restrictTableToEndpoint(orders, { exemptRoles: [cache.role] });
+      acknowledgeDefaultSecurityGroupProvider(stack);
     },
   },
   {

@@ -27,6 +27,7 @@ export enum LoosenedDefault {
   STREAM_STARTS_AT_LATEST = 'DynamoDbChecks::StreamConsumerStartsAtTrimHorizon',
   FAILURE_QUEUE_NOT_RETAINED = 'DynamoDbChecks::FailureQueueRetained',
   OPEN_ENDPOINT_POLICY = 'DynamoDbChecks::EndpointPolicyIsPerimeter',
+  CACHE_NOT_FAULT_TOLERANT = 'DynamoDbChecks::CacheFaultTolerant',
 }
 
 /**
