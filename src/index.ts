@@ -8,3 +8,4 @@ export * from './stream-consumer';
 export * from './table-alarms';
 export * from './gateway-endpoint';
 export * from './tenant-access';
+export * from './replica-key-stack';
