@@ -10,3 +10,4 @@ export * from './gateway-endpoint';
 export * from './tenant-access';
 export * from './capacity-planner';
 export * from './table-cache';
+export * from './replica-key-stack';

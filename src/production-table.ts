@@ -2,13 +2,16 @@ import { Annotations, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CapacityPlanner, Workload } from './capacity-planner';
 import { HardenedKey } from './encryption-key';
 import { DynamoDbGatewayEndpoint } from './gateway-endpoint';
-import { DynamoDbKitError } from './private/errors';
+import { checkMrsc, checkReplicaAddedLater, checkReplicasHaveRegion } from './private/global-table-validation';
 import { describePlan } from './private/plan-summary';
 import { regionAgnosticEncryption } from './private/region-agnostic-encryption';
+import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, ReplicaKeys } from './private/replica-keys';
 import { CapacitySettings, ceilingOf, tableCapacity } from './private/table-capacity';
 import { checkProvisionedCapacity, validateGlobalIndex, validateLocalIndex, validateTableProps } from './private/table-validation';
 import { LoosenedDefault, warnLoosened } from './private/warnings';
@@ -24,7 +27,8 @@ const PITR_MAX_DAYS = 35;
  *
  * Where a property is not given, a ProductionTable uses:
  * - `encryption`: a new customer-managed KMS key with rotation, retained, that only AWS services
- *   may create grants on (see `HardenedKey`);
+ *   may create grants on (see `HardenedKey`); for each replica, such a key in the replica's region,
+ *   in a `ReplicaKeyStack` that the table adds to its app;
  * - `pointInTimeRecoverySpecification`: enabled, with the 35-day maximum window;
  * - `deletionProtection`: true; `removalPolicy`: RETAIN;
  * - `billing`: on demand;
@@ -89,11 +93,23 @@ export class ProductionTable extends dynamodb.TableV2 {
 
   private readonly tablePartitionKey: string;
   private readonly fixedCapacityWarned = new Set<string>();
+  private readonly tableProps: ProductionTableProps;
+  /** Set after super(): TableV2's constructor calls addReplica() for props.replicas before it is. */
+  private readonly globalKeys: ReplicaKeys;
 
   constructor(scope: Construct, id: string, props: ProductionTableProps) {
     validateTableProps(props);
-    super(scope, id, withDefaults(scope, id, props));
+    checkReplicasHaveRegion(scope, props.replicas?.length ?? 0);
+    const encryption: DefaultEncryption = props.encryption ? { encryption: props.encryption } : defaultEncryption(scope, id);
+    super(scope, id, withDefaults(props, encryption.encryption));
     this.tablePartitionKey = props.partitionKey.name;
+    this.tableProps = props;
+    checkMrsc(this, props);
+    // Keys are made once TableV2 has accepted the replicas, so that its own messages come first.
+    this.globalKeys = new ReplicaKeys(this, props.encryption ?? encryption.encryption, encryption.replicaKeyArns);
+    for (const replica of props.replicas ?? []) {
+      this.globalKeys.add(replica.region);
+    }
 
     this.warnOnFixedCapacity();
     warnOnLoosenedDefaults(this, props);
@@ -105,6 +121,80 @@ export class ProductionTable extends dynamodb.TableV2 {
     if (props.workload) {
       this.annotateCapacityPlan(props.workload);
     }
+  }
+
+  /**
+   * Add a replica in another region. It gets the table's defaults (point-in-time recovery,
+   * deletion protection, contributor insights) unless `props` overrides them, a customer-managed key
+   * in its region when the library chose the table's encryption (in that region's
+   * `ReplicaKeyStack`), and a replication-latency alarm.
+   */
+  public addReplica(props: dynamodb.ReplicaTableProps): void {
+    const constructed = this.globalKeys !== undefined;
+    if (constructed) {
+      checkReplicasHaveRegion(this, 1);
+      checkReplicaAddedLater(this, this.tableProps, props.region);
+    }
+    super.addReplica(props);
+    warnOnLoosenedReplica(this, props);
+    if (constructed) {
+      this.globalKeys.add(props.region);
+      this.alarms?.addReplica(props.region);
+    }
+  }
+
+  /**
+   * The replica in `region`, as an imported table whose `encryptionKey` is the replica's key.
+   */
+  public replica(region: string): dynamodb.ITableV2 {
+    const replica = super.replica(region);
+    const key = this.globalKeys.keyOf(region);
+    if (replica === this || key === undefined || replica.encryptionKey !== undefined) {
+      return replica;
+    }
+    // TableV2 copies encryption.replicaKeyArns once, in its constructor, before the library's
+    // replica keys exist: hand out the same replica with its key.
+    return dynamodb.TableV2.fromTableAttributes(this, `ReplicaTableWithKey${region}`, {
+      tableArn: replica.tableArn,
+      tableStreamArn: replica.tableStreamArn,
+      encryptionKey: key,
+      grantIndexPermissions: this.hasIndexes(),
+    });
+  }
+
+  /**
+   * Grant `actions` on the table's key and on every replica's key: IAM authorizes KMS by the key's
+   * ARN, and a replica's key is another key in another region.
+   */
+  public grantOnKey(grantee: iam.IGrantable, ...actions: string[]): iam.GrantOnKeyResult {
+    const result = super.grantOnKey(grantee, ...actions);
+    this.globalKeys?.grant(grantee, actions);
+    return result;
+  }
+
+  /** Read data from the table and its indexes, with the table's and every replica's key. */
+  public grantReadData(grantee: iam.IGrantable): iam.Grant {
+    return this.withReplicaKeys(grantee, KEY_READ_ACTIONS, super.grantReadData(grantee));
+  }
+
+  /** Write data to the table and its indexes, with the table's and every replica's key. */
+  public grantWriteData(grantee: iam.IGrantable): iam.Grant {
+    return this.withReplicaKeys(grantee, [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS], super.grantWriteData(grantee));
+  }
+
+  /** Read and write data, with the table's and every replica's key. */
+  public grantReadWriteData(grantee: iam.IGrantable): iam.Grant {
+    return this.withReplicaKeys(grantee, [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS], super.grantReadWriteData(grantee));
+  }
+
+  /** Every DynamoDB action on the table, with the table's and every replica's key. */
+  public grantFullAccess(grantee: iam.IGrantable): iam.Grant {
+    return this.withReplicaKeys(grantee, [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS], super.grantFullAccess(grantee));
+  }
+
+  /** Read the table's stream, with the table's and every replica's key. */
+  public grantStreamRead(grantee: iam.IGrantable): iam.Grant {
+    return this.withReplicaKeys(grantee, KEY_READ_ACTIONS, super.grantStreamRead(grantee));
   }
 
   /**
@@ -151,6 +241,21 @@ export class ProductionTable extends dynamodb.TableV2 {
     return endpoint.endpoint;
   }
 
+  /**
+   * TableBaseV2's grant methods (aws-cdk-lib 2.269) grant on `encryptionKey` directly rather than
+   * through grantOnKey(), so the replica keys are added here; a grant twice is one statement.
+   */
+  private withReplicaKeys(grantee: iam.IGrantable, actions: string[], grant: iam.Grant): iam.Grant {
+    this.globalKeys?.grant(grantee, actions);
+    return grant;
+  }
+
+  private hasIndexes(): boolean {
+    const cfn = this.node.defaultChild as dynamodb.CfnGlobalTable;
+    const stack = Stack.of(this);
+    return [cfn.globalSecondaryIndexes, cfn.localSecondaryIndexes].some(indexes => (stack.resolve(indexes) ?? []).length > 0);
+  }
+
   private createAlarms(options: TableAlarmsOptions): TableAlarms | undefined {
     if (options.actions && !options.actions.enabled) {
       warnLoosened(this, LoosenedDefault.ALARMS,
@@ -164,7 +269,9 @@ export class ProductionTable extends dynamodb.TableV2 {
       billingMode: capacity.billingMode,
       ...ceilings(capacity.table),
       globalSecondaryIndexes: capacity.indexes.map(index => ({ indexName: index.indexName!, ...ceilings(index) })),
-      replicaRegions: capacity.replicaRegions,
+      // No replication-latency alarm for multi-Region strong consistency: AWS documents
+      // ReplicationLatency for asynchronous (eventual) replication only.
+      replicaRegions: this.tableProps.multiRegionConsistency === dynamodb.MultiRegionConsistency.STRONG ? [] : capacity.replicaRegions,
     });
   }
 
@@ -199,12 +306,12 @@ function ceilings(settings: CapacitySettings | undefined): CapacityCeiling {
   return { maxReadUnits: ceilingOf(settings?.read), maxWriteUnits: ceilingOf(settings?.write) };
 }
 
-function withDefaults(scope: Construct, id: string, props: ProductionTableProps): dynamodb.TablePropsV2 {
+function withDefaults(props: ProductionTableProps, encryption: dynamodb.TableEncryptionV2): dynamodb.TablePropsV2 {
   const { backup: _backup, alarms: _alarms, workload: _workload, ...tableProps } = props;
   return {
     ...tableProps,
     billing: props.billing ?? dynamodb.Billing.onDemand(),
-    encryption: regionAgnosticEncryption(props.encryption ?? defaultEncryption(scope, id, props)),
+    encryption: regionAgnosticEncryption(encryption),
     pointInTimeRecoverySpecification: props.pointInTimeRecoverySpecification
       ?? (props.pointInTimeRecovery === undefined
         ? { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: PITR_MAX_DAYS }
@@ -219,21 +326,25 @@ function withDefaults(scope: Construct, id: string, props: ProductionTableProps)
   };
 }
 
+interface DefaultEncryption {
+  readonly encryption: dynamodb.TableEncryptionV2;
+  /** Set when the library chose the encryption: the map it fills with the replica keys' ARNs. */
+  readonly replicaKeyArns?: Record<string, string>;
+}
+
 /**
  * The table's key is made before the table, in the table's scope, with an id derived from the
  * table's. It must exist before super() runs, and its logical ID must never change.
+ *
+ * The replica keys' ARNs go into `replicaKeyArns`, which starts empty: aws-cdk-lib reads it when it
+ * renders the replicas, after every replica, those of the props and those added later, has its key.
  */
-function defaultEncryption(scope: Construct, id: string, props: ProductionTableProps): dynamodb.TableEncryptionV2 {
-  if (props.replicas && props.replicas.length > 0) {
-    throw new DynamoDbKitError(
-      'encryption must be given for a ProductionTable with replicas: a KMS key lives in one region, so pass ' +
-      'TableEncryptionV2.customerManagedKey(key, { <replica region>: <key ARN in that region> })',
-    );
-  }
-  const key = new HardenedKey(scope, `${id}Key`, {
+function defaultEncryption(scope: Construct, id: string): DefaultEncryption {
+  const key: kms.IKey = new HardenedKey(scope, `${id}Key`, {
     description: `Encrypts the DynamoDB table ${scope.node.path}/${id}`,
   });
-  return dynamodb.TableEncryptionV2.customerManagedKey(key);
+  const replicaKeyArns: Record<string, string> = {};
+  return { encryption: dynamodb.TableEncryptionV2.customerManagedKey(key, replicaKeyArns), replicaKeyArns };
 }
 
 function warnOnLoosenedDefaults(table: ProductionTable, props: ProductionTableProps): void {
@@ -268,4 +379,20 @@ function warnOnLoosenedDefaults(table: ProductionTable, props: ProductionTablePr
 /** The table's CloudFormation resource, where DynamoDbChecks reads the user's explicit choices. */
 function tableResource(table: dynamodb.TableV2): CfnResource {
   return table.node.defaultChild as CfnResource;
+}
+
+/** A replica's own settings override the table's: loosening one is a choice, and warned about like the table's. */
+function warnOnLoosenedReplica(table: ProductionTable, props: dynamodb.ReplicaTableProps): void {
+  const where = `The replica in ${props.region}`;
+  const pitr = props.pointInTimeRecoverySpecification?.pointInTimeRecoveryEnabled ?? props.pointInTimeRecovery;
+  if (pitr === false) {
+    warnLoosened(table, LoosenedDefault.POINT_IN_TIME_RECOVERY, `${where} has point-in-time recovery off: it cannot be restored to a moment before a bad write.`, tableResource(table));
+  }
+  if (props.deletionProtection === false) {
+    warnLoosened(table, LoosenedDefault.DELETION_PROTECTION, `${where} has deletion protection off: one DeleteTable call in that region destroys the replica.`, tableResource(table));
+  }
+  const insights = props.contributorInsightsSpecification?.enabled ?? props.contributorInsights;
+  if (insights === false) {
+    warnLoosened(table, LoosenedDefault.CONTRIBUTOR_INSIGHTS, `${where} has contributor insights off: the keys behind a throttle there cannot be named.`, tableResource(table));
+  }
 }

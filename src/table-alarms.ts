@@ -27,6 +27,12 @@ const DEFAULT_SYSTEM_ERROR_OPERATIONS = [
   dynamodb.Operation.TRANSACT_GET_ITEMS, dynamodb.Operation.TRANSACT_WRITE_ITEMS,
 ];
 
+/** The write operations whose successful requests replicate; their count tells a stall from an idle table. */
+const REPLICATED_WRITE_OPERATIONS = [
+  dynamodb.Operation.PUT_ITEM, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.DELETE_ITEM,
+  dynamodb.Operation.BATCH_WRITE_ITEM, dynamodb.Operation.TRANSACT_WRITE_ITEMS,
+];
+
 /**
  * Thresholds and choices of table alarms. Every one has a default that pages on a sustained
  * problem, not on a blip that the SDK's retries absorb.
@@ -198,6 +204,16 @@ export class TableAlarms extends Construct {
   }
 
   /**
+   * Alarm on replication to a replica added after the alarms were made: its latency, and a stall.
+   */
+  public addReplica(region: string): void {
+    if (this.alarmActions.length === 0 || this.node.tryFindChild(`ReplicationLatency${region}`)) {
+      return;
+    }
+    this.addReplicationLatency(region);
+  }
+
+  /**
    * Alarm on a global secondary index like on the table: throttles by cause, and its capacity ceiling.
    */
   public addGlobalSecondaryIndex(index: IndexAlarmsProps): void {
@@ -283,15 +299,35 @@ export class TableAlarms extends Construct {
   private addReplicationLatency(region: string): void {
     // The metrics page lists ReplicationLatency with TableName and ReceivingRegion (the replica's region).
     const threshold = this.options.replicationLatencyThreshold ?? Duration.minutes(1);
+    const thresholdMs = threshold.toMilliseconds();
+    // DynamoDB publishes ReplicationLatency only for items that replicate: an idle table publishes
+    // none, and so, probably, does a replica that receives nothing at all. Told apart by the
+    // writes this region's table takes (SuccessfulRequestLatency SampleCount counts the requests
+    // that succeeded here, not the writes replicated in from other regions): latency missing while
+    // writes come in counts as the threshold itself. FILL and IF: CloudWatch "Metric math syntax
+    // and functions" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html).
+    const usingMetrics: Record<string, cloudwatch.IMetric> = {
+      latency: metric('ReplicationLatency', { TableName: this.table.tableName, ReceivingRegion: region }, 'Average'),
+    };
+    REPLICATED_WRITE_OPERATIONS.forEach((operation, i) => {
+      usingMetrics[`w${i}`] = metric('SuccessfulRequestLatency', { TableName: this.table.tableName, Operation: operation }, 'SampleCount');
+    });
+    const writes = REPLICATED_WRITE_OPERATIONS.map((_, i) => `FILL(w${i}, 0)`).join(' + ');
     this.alarm(this, `ReplicationLatency${region}`, {
-      metric: metric('ReplicationLatency', { TableName: this.table.tableName, ReceivingRegion: region }, 'Average'),
-      threshold: threshold.toMilliseconds(),
+      metric: new cloudwatch.MathExpression({
+        expression: `IF(${writes} > 0, FILL(latency, ${thresholdMs}), FILL(latency, 0))`,
+        usingMetrics,
+        label: `Replication latency to ${region} (ms), the threshold when writes come in but none arrive`,
+        period: ONE_MINUTE,
+      }),
+      threshold: thresholdMs,
       evaluationPeriods: 5,
-      // DynamoDB publishes ReplicationLatency only when writes replicate: an idle table publishes
-      // none, and treating that as breaching would page every quiet night.
+      // Five minutes in a row: a write at the end of a minute replicates in the next one.
+      datapointsToAlarm: 5,
+      // Neither writes nor latency: the table is idle.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      description: `${this.tableLabel()}: writes take more than ${threshold.toHumanString()} to reach the replica in ${region}. ` +
-        'Check that region\'s health and the replica\'s write capacity; reads there are stale meanwhile.',
+      description: `${this.tableLabel()}: writes take more than ${threshold.toHumanString()} to reach the replica in ${region}, ` +
+        'or the table takes writes and none reach it. Check that region\'s health and the replica\'s write capacity; reads there are stale meanwhile.',
     });
   }
 

@@ -119,6 +119,17 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'a global table with two replicas and no encryption given, one replica added later: the table stack and both replica key stacks, with an env',
+    env: ENV,
+    build: stack => {
+      const global = table(stack, 'Replicated', {
+        replicas: [{ region: 'us-west-2' }],
+        globalSecondaryIndexes: [{ indexName: 'byStatus', partitionKey: { name: 'status', type: dynamodb.AttributeType.STRING } }],
+      });
+      global.addReplica({ region: 'us-east-1' });
+    },
+  },
+  {
     name: 'on demand with maximums, and alarms to a topic of your own, environment-agnostic',
     build: stack => {
       const key = new HardenedKey(stack, 'PagerKey', { description: 'pager topic key' });

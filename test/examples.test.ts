@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { listFindings, synthWithChecks } from './compliance-harness';
 import { EventStoreStack } from '../examples/event-store';
+import { GlobalStack } from '../examples/global';
 import { MultiTenantStack } from '../examples/multi-tenant-vpc';
 import { OrdersStack } from '../examples/orders-table';
 import { LedgerStack } from '../examples/provisioned-ledger';
@@ -23,5 +24,23 @@ describe.each([
 
   test('template matches the snapshot', () => {
     expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
+  });
+});
+
+// A global table's app has two stacks: the table's and the replica region's key stack.
+describe('example global', () => {
+  let stack: GlobalStack;
+  const result = synthWithChecks(app => {
+    stack = new GlobalStack(app, 'GlobalExample', { env: { account: '111111111111', region: 'eu-west-1' } });
+  });
+
+  test('passes every compliance plugin, in both stacks', () => {
+    expect(listFindings(result.unacknowledged)).toEqual('');
+  });
+
+  test('template matches the snapshot, in both stacks', () => {
+    const keyStack = stack.node.root.node.findChild('GlobalExample-DynamoDbKitReplicas-us-east-1') as Stack;
+    expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
+    expect(Template.fromStack(keyStack).toJSON()).toMatchSnapshot();
   });
 });

@@ -1,4 +1,4 @@
-import { App, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { App, Lazy, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -139,6 +139,26 @@ describe('migration from TableV2', () => {
     for (const variant of variants) {
       expect(logicalIds(variant)).toEqual(baseline);
     }
+  });
+
+  test('adding replicas, in the props or later, never changes the logical ID of the table or of its key', () => {
+    const tableAndKey = (stack: Stack) => {
+      const template = Template.fromStack(stack);
+      return [
+        ...Object.keys(template.findResources(GLOBAL_TABLE)),
+        ...Object.keys(template.findResources('AWS::KMS::Key', { Properties: { Description: 'Encrypts the DynamoDB table Stack/Orders' } })),
+      ];
+    };
+    const baseline = tableAndKey(build().stack);
+
+    const declared = build({ replicas: [{ region: 'us-east-1' }] }).stack;
+    const later = build();
+    later.table.addReplica({ region: 'us-east-1' });
+    later.table.addReplica({ region: 'us-west-2' });
+
+    expect(baseline).toHaveLength(2);
+    expect(tableAndKey(declared)).toEqual(baseline);
+    expect(tableAndKey(later.stack)).toEqual(baseline);
   });
 });
 
@@ -287,7 +307,8 @@ describe('validation', () => {
     ['LSI name with a bad character', { localSecondaryIndexes: [{ indexName: 'by/date', sortKey: { name: 'date', type: dynamodb.AttributeType.STRING } }] }, 'localSecondaryIndexes[by/date].indexName must be 3-255 characters'],
     ['PITR window of 0 days', { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: 0 } }, 'pointInTimeRecoverySpecification.recoveryPeriodInDays must be an integer between 1 and 35 days, got 0'],
     ['PITR window of 36 days', { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: 36 } }, 'got 36'],
-    ['replicas without a key per region', { replicas: [{ region: 'us-east-1' }] }, 'encryption must be given for a ProductionTable with replicas'],
+    ['a witness region that is a replica region', { multiRegionConsistency: dynamodb.MultiRegionConsistency.STRONG, replicas: [{ region: 'eu-west-2' }], witnessRegion: 'eu-west-2' }, "witnessRegion must differ from every replica region (eu-west-1, eu-west-2), got 'eu-west-2'"],
+    ['a user key without the ARN of a replica region', { encryption: dynamodb.TableEncryptionV2.customerManagedKey(kms.Key.fromKeyArn(new Stack(), 'K', 'arn:aws:kms:eu-west-1:111111111111:key/k'), { 'us-west-2': 'arn:aws:kms:us-west-2:111111111111:key/w' }), replicas: [{ region: 'us-east-1' }] }, "encryption has no key for the replica in us-east-1 of table Stack/Orders: a replica must be encrypted with a key of its own region. Pass TableEncryptionV2.customerManagedKey(key, { 'us-east-1': '<key ARN in us-east-1>', ... })"],
     ['autoscaling minimum of 0', { billing: dynamodb.Billing.provisioned({ readCapacity: dynamodb.Capacity.autoscaled({ minCapacity: 0, maxCapacity: 5 }), writeCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 5 }) }) }, 'billing.readCapacity minCapacity must be at least 1, got 0'],
   ] as Array<[string, Partial<ProductionTableProps>, string]>)('refuses %s', (_case, props, message) => {
     expect(() => build(props)).toThrow(DynamoDbKitError);
@@ -333,5 +354,197 @@ describe('validation', () => {
       .toThrow('`targetUtilizationPercent` cannot be less than 20 or greater than 90');
     expect(() => dynamodb.Capacity.autoscaled({ minCapacity: 10, maxCapacity: 5 }))
       .toThrow('`minCapacity` must be less than or equal to `maxCapacity`');
+  });
+});
+
+describe('global tables', () => {
+  const replicaOf = (stack: Stack, region: string) =>
+    Template.fromStack(stack).findResources(GLOBAL_TABLE)[Object.keys(Template.fromStack(stack).findResources(GLOBAL_TABLE))[0]]
+      .Properties.Replicas.find((replica: any) => replica.Region === region);
+  const keyStackOf = (stack: Stack, region: string) => stack.node.root.node.findChild(`Stack-DynamoDbKitReplicas-${region}`) as Stack;
+  const weakArn = (region: string) => ({
+    'Fn::GetStackOutput': { StackName: `Stack-DynamoDbKitReplicas-${region}`, Region: region, OutputName: Match.stringLikeRegexp('^PublishOutputFnGetAttOrdersKey') },
+  });
+
+  test('replicas without encryption: each gets a customer-managed key of its own region and every default', () => {
+    // GIVEN / WHEN
+    const { stack } = build({ replicas: [{ region: 'us-east-1' }, { region: 'us-west-2' }] });
+
+    // THEN
+    Template.fromStack(stack).hasResourceProperties(GLOBAL_TABLE, {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      Replicas: ['us-east-1', 'us-west-2'].map(region => ({
+        Region: region,
+        SSESpecification: { KMSMasterKeyId: weakArn(region) },
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 35 },
+        ContributorInsightsSpecification: { Enabled: true, Mode: 'THROTTLED_KEYS' },
+      })).concat([Match.objectLike({ Region: 'eu-west-1', SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersKey'), 'Arn'] } } })] as any),
+    });
+    for (const region of ['us-east-1', 'us-west-2']) {
+      Template.fromStack(keyStackOf(stack, region)).resourceCountIs('AWS::KMS::Key', 1);
+    }
+  });
+
+  test('a replica added later gets its key stack and key; the only warning is aws-cdk-lib\'s about the app-wide reference strength', () => {
+    // GIVEN
+    const { stack, table } = build();
+
+    // WHEN
+    table.addReplica({ region: 'us-east-1' });
+
+    // THEN
+    expect(replicaOf(stack, 'us-east-1').SSESpecification.KMSMasterKeyId['Fn::GetStackOutput'].StackName).toEqual('Stack-DynamoDbKitReplicas-us-east-1');
+    expect(stack.dependencies).toEqual([keyStackOf(stack, 'us-east-1')]);
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
+    expect(warnings.map(w => String(w.entry.data).match(/\[ack: (.*)\]/)?.[1])).toEqual(['@aws-cdk/core:crossStackReferencesDefaultStrong']);
+  });
+
+  test('no replica is ever given an AWS managed or AWS-owned key: an AWS managed key is only the user\'s choice, warned once', () => {
+    // GIVEN / WHEN
+    const { stack } = build({ encryption: dynamodb.TableEncryptionV2.awsManagedKey(), replicas: [{ region: 'us-east-1' }] });
+
+    // THEN
+    expect(stack.node.root.node.tryFindChild('Stack-DynamoDbKitReplicas-us-east-1')).toBeUndefined();
+    expect(replicaOf(stack, 'us-east-1').SSESpecification).toBeUndefined();
+    expect(Annotations.fromStack(stack).findWarning('/Stack/Orders', Match.stringLikeRegexp('cdk-dynamodb-kit:noCustomerManagedKey'))).toHaveLength(1);
+  });
+
+  test('user-given replica key ARNs keep working, and no key stack is made', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const key = new kms.Key(stack, 'MyKey', { enableKeyRotation: true });
+
+    // WHEN
+    new ProductionTable(stack, 'Orders', {
+      partitionKey: pk,
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(key, { 'us-east-1': 'arn:aws:kms:us-east-1:111111111111:key/mine' }),
+      replicas: [{ region: 'us-east-1' }],
+    });
+
+    // THEN
+    expect(replicaOf(stack, 'us-east-1').SSESpecification).toEqual({ KMSMasterKeyId: 'arn:aws:kms:us-east-1:111111111111:key/mine' });
+    expect(stack.node.root.node.children.filter(child => child instanceof Stack)).toEqual([stack]);
+  });
+
+  test('tags reach every replica, and a replica\'s own tags win', () => {
+    // GIVEN
+    const { stack, table } = build({ replicas: [{ region: 'us-east-1', tags: [{ key: 'team', value: 'east' }] }, { region: 'us-west-2' }] });
+
+    // WHEN
+    Tags.of(table).add('team', 'orders');
+
+    // THEN
+    expect(replicaOf(stack, 'us-east-1').Tags).toEqual([{ Key: 'team', Value: 'east' }]);
+    expect(replicaOf(stack, 'us-west-2').Tags).toEqual([{ Key: 'team', Value: 'orders' }]);
+    expect(replicaOf(stack, 'eu-west-1').Tags).toEqual([{ Key: 'team', Value: 'orders' }]);
+  });
+
+  test('per-replica settings override the defaults on that replica only, and loosening one is warned about', () => {
+    // GIVEN / WHEN
+    const { stack } = build({
+      replicas: [{ region: 'us-east-1', deletionProtection: false, contributorInsightsSpecification: { enabled: false } }, { region: 'us-west-2' }],
+    });
+
+    // THEN
+    expect(replicaOf(stack, 'us-east-1')).toMatchObject({ DeletionProtectionEnabled: false, ContributorInsightsSpecification: { Enabled: false } });
+    expect(replicaOf(stack, 'us-west-2')).toMatchObject({ DeletionProtectionEnabled: true, ContributorInsightsSpecification: { Enabled: true } });
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Orders', Match.stringLikeRegexp('The replica in us-east-1'));
+    expect(warnings.map(w => String(w.entry.data).match(/\[ack: (.*)\]/)?.[1]).sort()).toEqual([
+      'cdk-dynamodb-kit:noContributorInsights', 'cdk-dynamodb-kit:noDeletionProtection',
+    ]);
+  });
+
+  test.each([
+    ['grantReadData', (t: ProductionTable, r: iam.IGrantable) => t.grantReadData(r), ['kms:Decrypt', 'kms:DescribeKey']],
+    ['grantReadWriteData', (t: ProductionTable, r: iam.IGrantable) => t.grantReadWriteData(r), ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*']],
+    ['grantStreamRead', (t: ProductionTable, r: iam.IGrantable) => t.grantStreamRead(r), ['kms:Decrypt', 'kms:DescribeKey']],
+    ['grants.readData', (t: ProductionTable, r: iam.IGrantable) => t.grants.readData(r), ['kms:Decrypt', 'kms:DescribeKey']],
+  ] as Array<[string, (t: ProductionTable, r: iam.IGrantable) => void, string[]]>)('%s names the key of every replica, those added later too', (_name, grant, actions) => {
+    // GIVEN
+    const { stack, table } = build({ replicas: [{ region: 'us-east-1' }] });
+    table.addReplica({ region: 'us-west-2' });
+    const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+
+    // WHEN
+    grant(table, role);
+
+    // THEN
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
+    const keyResources = statements.filter((s: any) => [s.Action].flat().includes('kms:Decrypt')).map((s: any) => s.Resource);
+    expect(keyResources).toEqual(expect.arrayContaining([
+      { 'Fn::GetAtt': [expect.stringMatching(/^OrdersKey/), 'Arn'] },
+      { 'Fn::GetStackOutput': expect.objectContaining({ StackName: 'Stack-DynamoDbKitReplicas-us-east-1' }) },
+      { 'Fn::GetStackOutput': expect.objectContaining({ StackName: 'Stack-DynamoDbKitReplicas-us-west-2' }) },
+    ]));
+    expect(statements.filter((s: any) => s.Resource['Fn::GetStackOutput']).every((s: any) => JSON.stringify([s.Action].flat()) === JSON.stringify(actions))).toBe(true);
+  });
+
+  test('replica(region) carries the replica\'s key, so its grants name it', () => {
+    // GIVEN
+    const { stack, table } = build();
+    table.addReplica({ region: 'us-east-1' });
+    const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+
+    // WHEN
+    table.replica('us-east-1').grantReadData(role);
+
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: ['kms:Decrypt', 'kms:DescribeKey'],
+          Effect: 'Allow',
+          Resource: weakArn('us-east-1'),
+        }]),
+      },
+    });
+  });
+
+  test.each([
+    ['a duplicate region', (t: ProductionTable) => t.addReplica({ region: 'us-east-1' }), 'Duplicate replica table region, us-east-1, is not allowed'],
+    ['the table\'s own region', (t: ProductionTable) => t.addReplica({ region: 'eu-west-1' }), 'You cannot add a replica table in the same region as the primary table - the primary table region is eu-west-1'],
+    ['a token region', (t: ProductionTable) => t.addReplica({ region: Lazy.string({ produce: () => 'us-west-2' }) }), 'Replica table region must not be a token'],
+    ['read capacity on an on-demand table', (t: ProductionTable) => t.addReplica({ region: 'us-west-2', readCapacity: dynamodb.Capacity.fixed(5) }), "You cannot provide 'readCapacity' on a replica table when the billing mode is PAY_PER_REQUEST"],
+  ] as Array<[string, (t: ProductionTable) => void, string]>)('TableV2\'s own message stands for %s', (_case, add, message) => {
+    const { table } = build({ replicas: [{ region: 'us-east-1' }] });
+
+    expect(() => add(table)).toThrow(message);
+  });
+
+  test('replicas in a region-agnostic stack: aws-cdk-lib\'s sentence, and the fix', () => {
+    expect(() => build({ replicas: [{ region: 'us-east-1' }] }, { agnostic: true }))
+      .toThrow(/^Replica tables are not supported in a region agnostic stack: stack Stack has no region.*Give the stack an env with a region/);
+    const { table } = build({}, { agnostic: true });
+    expect(() => table.addReplica({ region: 'us-east-1' })).toThrow(DynamoDbKitError);
+  });
+
+  test('multi-Region strong consistency passes through, and refuses a replica added later', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'us-east-1' } });
+
+    // WHEN
+    const table = new ProductionTable(stack, 'Orders', {
+      partitionKey: pk,
+      multiRegionConsistency: dynamodb.MultiRegionConsistency.STRONG,
+      replicas: [{ region: 'us-east-2' }],
+      witnessRegion: 'us-west-2',
+    });
+
+    // THEN
+    expect(() => table.addReplica({ region: 'us-west-1' })).toThrow(
+      "addReplica('us-west-1') is not allowed on Stack/Orders, a multi-Region strong consistency table: it must have exactly 3 replicas, or 2 and a witness",
+    );
+    Template.fromStack(stack).hasResourceProperties(GLOBAL_TABLE, {
+      MultiRegionConsistency: 'STRONG',
+      GlobalTableWitnesses: [{ Region: 'us-west-2' }],
+      Replicas: Match.arrayWith([Match.objectLike({ Region: 'us-east-2', SSESpecification: { KMSMasterKeyId: Match.objectLike({ 'Fn::GetStackOutput': Match.anyValue() }) } })]),
+    });
+  });
+
+  test('aws-cdk-lib\'s own multi-Region strong consistency checks stand', () => {
+    expect(() => build({ multiRegionConsistency: dynamodb.MultiRegionConsistency.STRONG, replicas: [{ region: 'us-east-1' }], witnessRegion: 'us-west-2' }))
+      .toThrow("Region 'us-east-1' is not in the same region set (EU) as the primary region 'eu-west-1'");
   });
 });

@@ -83,25 +83,88 @@ describe('which alarms a table gets', () => {
     Template.fromStack(stack).resourceCountIs(ALARM, 5);
   });
 
-  test('a replica gets a replication-latency alarm', () => {
+  test('a replica gets a replication-latency alarm that also fires when writes come in and none replicate', () => {
+    // GIVEN
     const stack = new Stack(new App(), 'Stack', { env: ENV });
     const key = new HardenedKey(stack, 'Key', { description: 'k' });
+
+    // WHEN
     const table = new ProductionTable(stack, 'Orders', {
       partitionKey: pk,
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(key, { 'us-west-2': 'arn:aws:kms:us-west-2:111111111111:key/replica' }),
       replicas: [{ region: 'us-west-2' }],
     });
 
+    // THEN
     expect(alarmIds(table)).toContain('Alarms/ReplicationLatencyus-west-2');
-    Template.fromStack(stack).hasResourceProperties(ALARM, {
-      MetricName: 'ReplicationLatency',
-      Namespace: 'AWS/DynamoDB',
-      Dimensions: Match.arrayWith([{ Name: 'ReceivingRegion', Value: 'us-west-2' }]),
-      Statistic: 'Average',
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties(ALARM, {
       Threshold: 60000,
       EvaluationPeriods: 5,
+      DatapointsToAlarm: 5,
       TreatMissingData: 'notBreaching',
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          Expression: 'IF(FILL(w0, 0) + FILL(w1, 0) + FILL(w2, 0) + FILL(w3, 0) + FILL(w4, 0) > 0, FILL(latency, 60000), FILL(latency, 0))',
+        }),
+        Match.objectLike({
+          Id: 'latency',
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({
+              MetricName: 'ReplicationLatency',
+              Namespace: 'AWS/DynamoDB',
+              Dimensions: Match.arrayWith([{ Name: 'ReceivingRegion', Value: 'us-west-2' }]),
+            }),
+            Stat: 'Average',
+          }),
+        }),
+      ]),
     });
+    expect(metricNames(template, 'OrdersAlarmsReplicationLatency')).toEqual([
+      'ReplicationLatency', ...Array(5).fill('SuccessfulRequestLatency'),
+    ]);
+  });
+
+  test('the writes that tell a stall from an idle table are the successful write requests of the table, counted', () => {
+    const { template } = build({ replicas: [{ region: 'us-west-2' }] });
+
+    const [alarm] = Object.values(template.findResources(ALARM, { Properties: { AlarmDescription: Match.stringLikeRegexp('us-west-2') } }));
+    const writes = alarm.Properties.Metrics.filter((m: any) => /^w\d$/.test(m.Id)).map((m: any) => ({
+      stat: m.MetricStat.Stat,
+      operation: m.MetricStat.Metric.Dimensions.find((d: any) => d.Name === 'Operation').Value,
+    }));
+    expect(writes).toEqual(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'].map(operation => ({ stat: 'SampleCount', operation })));
+  });
+
+  test('a replica added later gets its replication-latency alarm too, once', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const table = new ProductionTable(stack, 'Orders', { partitionKey: pk, replicas: [{ region: 'us-west-2' }] });
+
+    // WHEN
+    table.addReplica({ region: 'eu-west-1' });
+    table.alarms!.addReplica('eu-west-1');
+
+    // THEN
+    expect(alarmIds(table).filter(id => id.startsWith('Alarms/ReplicationLatency'))).toEqual([
+      'Alarms/ReplicationLatencyeu-west-1', 'Alarms/ReplicationLatencyus-west-2',
+    ]);
+    Template.fromStack(stack).hasResourceProperties(ALARM, {
+      Metrics: Match.arrayWith([Match.objectLike({
+        Id: 'latency',
+        MetricStat: Match.objectLike({ Metric: Match.objectLike({ Dimensions: Match.arrayWith([{ Name: 'ReceivingRegion', Value: 'eu-west-1' }]) }) }),
+      })]),
+    });
+  });
+
+  test('a multi-Region strong consistency table gets no replication-latency alarm', () => {
+    const { table } = build({
+      multiRegionConsistency: dynamodb.MultiRegionConsistency.STRONG,
+      replicas: [{ region: 'us-east-2' }],
+      witnessRegion: 'us-west-2',
+    });
+
+    expect(alarmIds(table).filter(id => id.startsWith('Alarms/ReplicationLatency'))).toEqual([]);
   });
 
   test('AlarmActions.none() creates no alarms and no topic, and leaves a warning', () => {

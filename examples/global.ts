@@ -1,0 +1,34 @@
+/**
+ * A global table in two regions: the table in eu-west-1, a replica in us-east-1. No encryption is
+ * given, so the library adds a stack in us-east-1 that holds the replica's customer-managed key;
+ * `cdk deploy --all` deploys it first. The replica has every default of the table (point-in-time
+ * recovery, deletion protection, contributor insights) and a replication-latency alarm in eu-west-1.
+ *
+ *   npx cdk synth --app "npx ts-node examples/global.ts"
+ */
+import { App, Stack, StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { addComplianceChecks } from './compliance';
+import { ProductionTable } from '../src';
+
+export class GlobalStack extends Stack {
+  public readonly profiles: ProductionTable;
+
+  constructor(scope: Construct, id: string, props: StackProps) {
+    super(scope, id, props);
+
+    this.profiles = new ProductionTable(this, 'Profiles', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      replicas: [{ region: 'us-east-1' }],
+    });
+  }
+}
+
+if (require.main === module) {
+  const app = new App();
+  addComplianceChecks(app);
+  new GlobalStack(app, 'GlobalExample', { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'eu-west-1' } });
+  app.synth();
+}
