@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { EndpointPolicyBinding, EndpointService } from './private/endpoint-binding';
 import { DynamoDbKitError } from './private/errors';
+import { RenderedTable } from './private/table-introspection';
 import { sharedConstruct } from './private/shared-construct';
 import { Guidance, LoosenedDefault, warnGuidance, warnLoosened } from './private/warnings';
 
@@ -329,11 +330,10 @@ export class DynamoDbGatewayEndpoint extends Construct {
    * `EndpointPolicy.tablesOnly()` is refused too: each policy would name the other.
    */
   public restrictTableToEndpoint(table: dynamodb.TableV2, options: RestrictTableToEndpointOptions = {}): void {
-    const cfn = table.node.defaultChild as dynamodb.CfnGlobalTable;
-    const replicas: any[] = Stack.of(table).resolve(cfn.replicas) ?? [];
-    if (replicas.length > 1) {
+    const replicas = RenderedTable.of(table)?.replicaCount() ?? 1;
+    if (replicas > 1) {
       throw new DynamoDbKitError(
-        `restrictTableToEndpoint cannot restrict ${table.node.path}: it has ${replicas.length - 1} replica(s), and the replication ` +
+        `restrictTableToEndpoint cannot restrict ${table.node.path}: it has ${replicas - 1} replica(s), and the replication ` +
         'of a global table is not covered by the restriction. Restrict a table without replicas',
       );
     }
@@ -555,7 +555,5 @@ function tableNameLength(table: dynamodb.ITable): number {
   if (!Token.isUnresolved(table.tableName)) {
     return table.tableName.length;
   }
-  const cfn = table.node.defaultChild;
-  const name = cfn instanceof dynamodb.CfnGlobalTable || cfn instanceof dynamodb.CfnTable ? cfn.tableName : undefined;
-  return typeof name === 'string' && !Token.isUnresolved(name) ? name.length : TABLE_NAME_MAX;
+  return RenderedTable.of(table)?.literalTableName()?.length ?? TABLE_NAME_MAX;
 }

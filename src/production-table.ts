@@ -12,11 +12,11 @@ import { checkMrsc, checkReplicaAddedLater, checkReplicasHaveRegion } from './pr
 import { describePlan } from './private/plan-summary';
 import { regionAgnosticEncryption } from './private/region-agnostic-encryption';
 import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, ReplicaKeys } from './private/replica-keys';
-import { CapacitySettings, ceilingOf, tableCapacity } from './private/table-capacity';
+import { RenderedTable } from './private/table-introspection';
 import { checkProvisionedCapacity, validateGlobalIndex, validateLocalIndex, validateTableProps } from './private/table-validation';
 import { LoosenedDefault, warnLoosened } from './private/warnings';
 import { StreamConsumer, StreamConsumerOptions } from './stream-consumer';
-import { CapacityCeiling, TableAlarms, TableAlarmsOptions } from './table-alarms';
+import { TableAlarms, TableAlarmsOptions } from './table-alarms';
 import { TableBackup } from './table-backup';
 
 /** The longest point-in-time recovery window DynamoDB keeps, in days. */
@@ -206,8 +206,8 @@ export class ProductionTable extends dynamodb.TableV2 {
     // While super() runs, the constructor checks capacity and makes alarms once all the props indexes are in.
     if (this.tablePartitionKey !== undefined) {
       this.warnOnFixedCapacity();
-      const index = tableCapacity(this).indexes.find(candidate => candidate.indexName === props.indexName);
-      this.alarms?.addGlobalSecondaryIndex({ indexName: props.indexName, ...ceilings(index) });
+      const index = RenderedTable.of(this)!.ceilings().indexes.find(candidate => candidate.indexName === props.indexName);
+      this.alarms?.addGlobalSecondaryIndex({ indexName: props.indexName, ...index });
     }
   }
 
@@ -251,9 +251,7 @@ export class ProductionTable extends dynamodb.TableV2 {
   }
 
   private hasIndexes(): boolean {
-    const cfn = this.node.defaultChild as dynamodb.CfnGlobalTable;
-    const stack = Stack.of(this);
-    return [cfn.globalSecondaryIndexes, cfn.localSecondaryIndexes].some(indexes => (stack.resolve(indexes) ?? []).length > 0);
+    return RenderedTable.of(this)!.indexNames().length > 0;
   }
 
   private createAlarms(options: TableAlarmsOptions): TableAlarms | undefined {
@@ -262,16 +260,17 @@ export class ProductionTable extends dynamodb.TableV2 {
         'alarms.actions is AlarmActions.none(): nobody is told when the table throttles or fails.');
       return undefined;
     }
-    const capacity = tableCapacity(this);
+    const rendered = RenderedTable.of(this)!;
+    const ceilings = rendered.ceilings();
     return new TableAlarms(this, 'Alarms', {
       ...options,
       table: this,
-      billingMode: capacity.billingMode,
-      ...ceilings(capacity.table),
-      globalSecondaryIndexes: capacity.indexes.map(index => ({ indexName: index.indexName!, ...ceilings(index) })),
+      billingMode: rendered.billingMode(),
+      ...ceilings.table,
+      globalSecondaryIndexes: ceilings.indexes,
       // No replication-latency alarm for multi-Region strong consistency: AWS documents
       // ReplicationLatency for asynchronous (eventual) replication only.
-      replicaRegions: this.tableProps.multiRegionConsistency === dynamodb.MultiRegionConsistency.STRONG ? [] : capacity.replicaRegions,
+      replicaRegions: this.tableProps.multiRegionConsistency === dynamodb.MultiRegionConsistency.STRONG ? [] : rendered.replicaRegions(),
     });
   }
 
@@ -300,10 +299,6 @@ export class ProductionTable extends dynamodb.TableV2 {
       }
     }
   }
-}
-
-function ceilings(settings: CapacitySettings | undefined): CapacityCeiling {
-  return { maxReadUnits: ceilingOf(settings?.read), maxWriteUnits: ceilingOf(settings?.write) };
 }
 
 function withDefaults(props: ProductionTableProps, encryption: dynamodb.TableEncryptionV2): dynamodb.TablePropsV2 {

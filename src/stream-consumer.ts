@@ -10,6 +10,7 @@ import { AlarmActions } from './alarm-actions';
 import { HardenedKey } from './encryption-key';
 import { ONE_MINUTE, productAlarm } from './private/alarm';
 import { DynamoDbKitError } from './private/errors';
+import { RenderedTable } from './private/table-introspection';
 import { validateDuration, validateRange } from './private/validation';
 import { Guidance, LoosenedDefault, warnGuidance, warnLoosened } from './private/warnings';
 
@@ -549,20 +550,11 @@ function warnOnReaders(consumer: StreamConsumer, table: dynamodb.ITable, streamA
   }
 }
 
-/** A TableV2 has a stream ARN attribute whether or not its stream is enabled. */
+/** A TableV2 has a stream ARN attribute whether or not its stream is enabled; an imported table is taken at its word. */
 function globalTableHasStream(table: dynamodb.ITable): boolean {
-  const cfn = table.node.defaultChild;
-  if (!(table instanceof dynamodb.TableV2) || !(cfn instanceof dynamodb.CfnGlobalTable)) {
-    return true;
-  }
-  return Stack.of(table).resolve(cfn.streamSpecification) !== undefined;
+  return RenderedTable.of(table)?.hasStream() ?? true;
 }
 
 function replicaCount(table: dynamodb.ITable): number {
-  const cfn = table.node.defaultChild;
-  if (!(table instanceof dynamodb.TableV2) || !(cfn instanceof dynamodb.CfnGlobalTable)) {
-    return 1;
-  }
-  const replicas = Stack.of(table).resolve(cfn.replicas);
-  return Array.isArray(replicas) ? replicas.length : 1;
+  return RenderedTable.of(table)?.replicaCount() ?? 1;
 }

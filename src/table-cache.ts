@@ -8,7 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AlarmActions } from './alarm-actions';
 import { ONE_MINUTE, productAlarm } from './private/alarm';
 import { DynamoDbKitError } from './private/errors';
-import { indexNames, tableResource } from './private/table-indexes';
+import { RenderedTable } from './private/table-introspection';
 import { validateRange } from './private/validation';
 import { LoosenedDefault, warnLoosened } from './private/warnings';
 import { TenantAccess } from './tenant-access';
@@ -96,7 +96,7 @@ export interface TableCacheProps {
 
   /**
    * Who is told when the cache runs hot, runs out of memory, throttles or fails.
-   * `AlarmActions.none()` creates no alarms and records the warning `cdk-dynamodb-kit:noAlarms`.
+   * `AlarmActions.none()` creates no alarms and records the warning `DynamoDbChecks::AlarmsNotify`.
    *
    * @default AlarmActions.stackTopic() - the stack's encrypted alarm topic, like the table's alarms
    */
@@ -185,7 +185,7 @@ export class TableCache extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: TableCacheProps) {
     super(scope, id);
     const replicationFactor = validateProps(props);
-    if (!tableResource(props.table)) {
+    if (!RenderedTable.of(props.table)) {
       throw new DynamoDbKitError(
         `TableCache ${this.node.path} cannot cache table ${props.table.node.path}: it is imported. TableCache needs a Table or ` +
         'TableV2 made in this app, to read its indexes and to make sure no TenantAccess isolates tenants on it (DAX would ' +
@@ -397,7 +397,7 @@ export class TableCache extends Construct implements ec2.IConnectable {
     // ARN each: no index wildcard.
     Aspects.of(this).add({
       visit: (node: IConstruct) => {
-        const names = node === this ? indexNames(table) : [];
+        const names = node === this ? RenderedTable.of(table)?.indexNames() ?? [] : [];
         if (names.length > 0) {
           policy.addStatements(new iam.PolicyStatement({
             sid: 'QueryIndexes',

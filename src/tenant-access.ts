@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { DynamoDbKitError } from './private/errors';
-import { IndexKeySchema, TableKeySchema, tableKeySchema } from './private/table-key-schema';
+import { IndexKeySchema, RenderedTable, TableKeySchema } from './private/table-introspection';
 import { validateKeyAttributeName, validateResourceName } from './private/validation';
 
 /**
@@ -149,7 +149,7 @@ export class TenantAccess extends Construct {
     }
     validateIndexNames('indexes', props.indexes);
     validateIndexNames('tenantKeyedIndexes', props.tenantKeyedIndexes);
-    if (tableKeySchema(props.table) === undefined) {
+    if (RenderedTable.of(props.table) === undefined) {
       refuseIndexesOfImportedTable(props);
     }
     this.access = props.access ?? TenantAccessLevel.READ;
@@ -193,7 +193,7 @@ export class TenantAccess extends Construct {
         if (node !== this) {
           return;
         }
-        const schema = tableKeySchema(table);
+        const schema = RenderedTable.of(table)?.keySchema();
         if (schema === undefined) {
           return;
         }

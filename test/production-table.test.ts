@@ -407,7 +407,7 @@ describe('global tables', () => {
     // THEN
     expect(stack.node.root.node.tryFindChild('Stack-DynamoDbKitReplicas-us-east-1')).toBeUndefined();
     expect(replicaOf(stack, 'us-east-1').SSESpecification).toBeUndefined();
-    expect(Annotations.fromStack(stack).findWarning('/Stack/Orders', Match.stringLikeRegexp('cdk-dynamodb-kit:noCustomerManagedKey'))).toHaveLength(1);
+    expect(Annotations.fromStack(stack).findWarning('/Stack/Orders', Match.stringLikeRegexp('DynamoDbChecks::CustomerManagedKeyEncryption'))).toHaveLength(1);
   });
 
   test('user-given replica key ARNs keep working, and no key stack is made', () => {
@@ -451,7 +451,7 @@ describe('global tables', () => {
     expect(replicaOf(stack, 'us-west-2')).toMatchObject({ DeletionProtectionEnabled: true, ContributorInsightsSpecification: { Enabled: true } });
     const warnings = Annotations.fromStack(stack).findWarning('/Stack/Orders', Match.stringLikeRegexp('The replica in us-east-1'));
     expect(warnings.map(w => String(w.entry.data).match(/\[ack: (.*)\]/)?.[1]).sort()).toEqual([
-      'cdk-dynamodb-kit:noContributorInsights', 'cdk-dynamodb-kit:noDeletionProtection',
+      'DynamoDbChecks::ContributorInsightsEnabled', 'DynamoDbChecks::DeletionProtectionEnabled',
     ]);
   });
 

@@ -173,7 +173,7 @@ describe('which alarms a table gets', () => {
     expect(table.alarms).toBeUndefined();
     template.resourceCountIs(ALARM, 0);
     template.resourceCountIs('AWS::SNS::Topic', 0);
-    expect(Annotations.fromStack(stack).findWarning('/Stack/Orders', Match.stringLikeRegexp('DynamoDbChecks::TableAlarmsNotify'))).toHaveLength(1);
+    expect(Annotations.fromStack(stack).findWarning('/Stack/Orders', Match.stringLikeRegexp('DynamoDbChecks::AlarmsNotify'))).toHaveLength(1);
   });
 });
 

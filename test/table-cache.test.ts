@@ -409,12 +409,12 @@ describe('alarms', () => {
     expect(alarmOf(stack, cache, 'CacheMemoryAlarm').Threshold).toBe(80);
   });
 
-  test('AlarmActions.none() creates no alarm and records the warning noAlarms', () => {
+  test('AlarmActions.none() creates no alarm and records the warning AlarmsNotify', () => {
     const { stack, cache } = build({ alarmActions: AlarmActions.none() });
 
     expect(cache.alarms).toEqual([]);
     Template.fromStack(stack).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'AWS/DAX' }, 0);
-    Annotations.fromStack(stack).hasWarning('/Stack/Cache', Match.stringLikeRegexp('noAlarms'));
+    Annotations.fromStack(stack).hasWarning('/Stack/Cache', Match.stringLikeRegexp('AlarmsNotify'));
   });
 });
 

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { DynamoDbKitError } from './errors';
-import { tableCapacity } from './table-capacity';
+import { RenderedTable } from './table-introspection';
 import { validateDistinctKeys, validateKeyAttributeName, validateRange, validateResourceName } from './validation';
 
 // aws-cdk-lib refuses more than 20 GSIs and 5 LSIs, and checks recovery periods, autoscaling
@@ -51,10 +51,11 @@ export function validateLocalIndex(index: dynamodb.LocalSecondaryIndexProps, tab
  * fixed capacity instead of autoscaling.
  */
 export function checkProvisionedCapacity(table: dynamodb.TableV2): string[] {
-  const capacity = tableCapacity(table);
-  if (capacity.billingMode !== dynamodb.BillingMode.PROVISIONED) {
+  const rendered = RenderedTable.of(table)!;
+  if (rendered.billingMode() !== dynamodb.BillingMode.PROVISIONED) {
     return [];
   }
+  const capacity = rendered.capacity();
   const fixed: string[] = [];
   for (const settings of [capacity.table, ...capacity.indexes]) {
     for (const [direction, rendered] of [['readCapacity', settings.read], ['writeCapacity', settings.write]]) {

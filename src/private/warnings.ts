@@ -22,7 +22,7 @@ export enum LoosenedDefault {
   CONTRIBUTOR_INSIGHTS = 'DynamoDbChecks::ContributorInsightsEnabled',
   BACKUP = 'DynamoDbChecks::InBackupPlan',
   FIXED_CAPACITY = 'DynamoDbChecks::ProvisionedCapacityAutoscaled',
-  ALARMS = 'DynamoDbChecks::TableAlarmsNotify',
+  ALARMS = 'DynamoDbChecks::AlarmsNotify',
   STREAM_CONSUMER_ALARMS = 'DynamoDbChecks::StreamConsumerAlarmsNotify',
   STREAM_STARTS_AT_LATEST = 'DynamoDbChecks::StreamConsumerStartsAtTrimHorizon',
   FAILURE_QUEUE_NOT_RETAINED = 'DynamoDbChecks::FailureQueueRetained',

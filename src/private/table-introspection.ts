@@ -1,0 +1,236 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+
+/**
+ * The one place that reads a table's rendered CloudFormation: every part that needs a fact about
+ * the table it serves (billing, capacity, indexes, replicas, stream, name) asks here.
+ *
+ * `Billing`, `Capacity` and the index props keep their values internal, so the facts are read from
+ * the L1 that `Table` or `TableV2` rendered them into. An imported table has no L1: `of()` returns
+ * undefined, and each part says what it needs the user to declare instead.
+ *
+ * Read when the answer is needed, not once: indexes and replicas can be added after a part is made.
+ */
+export class RenderedTable {
+  /** The rendered table behind `table`, or undefined for an imported table. */
+  public static of(table: dynamodb.ITable): RenderedTable | undefined {
+    const cfn = table.node.defaultChild;
+    if (cfn instanceof dynamodb.CfnGlobalTable || cfn instanceof dynamodb.CfnTable) {
+      return new RenderedTable(cfn);
+    }
+    return undefined;
+  }
+
+  private readonly stack: Stack;
+
+  private constructor(public readonly resource: dynamodb.CfnGlobalTable | dynamodb.CfnTable) {
+    this.stack = Stack.of(resource);
+  }
+
+  /** True for a TableV2 (AWS::DynamoDB::GlobalTable), false for a Table (AWS::DynamoDB::Table). */
+  public get isGlobalTable(): boolean {
+    return this.resource instanceof dynamodb.CfnGlobalTable;
+  }
+
+  /**
+   * The billing mode. CloudFormation's default for both resource types is PROVISIONED
+   * (AWS::DynamoDB::Table and AWS::DynamoDB::GlobalTable, BillingMode).
+   */
+  public billingMode(): dynamodb.BillingMode {
+    const mode = this.resolve(this.resource.billingMode);
+    return mode === undefined || mode === dynamodb.BillingMode.PROVISIONED
+      ? dynamodb.BillingMode.PROVISIONED
+      : dynamodb.BillingMode.PAY_PER_REQUEST;
+  }
+
+  /** The table's name when it is given as a literal. */
+  public literalTableName(): string | undefined {
+    const name = this.resource.tableName;
+    return typeof name === 'string' && !Token.isUnresolved(name) ? name : undefined;
+  }
+
+  /** Whether the table has a stream. */
+  public hasStream(): boolean {
+    return this.resolve(this.resource.streamSpecification) !== undefined;
+  }
+
+  /** The regions of every replica, the stack's own included; one for a regional table. */
+  public replicaCount(): number {
+    if (!(this.resource instanceof dynamodb.CfnGlobalTable)) {
+      return 1;
+    }
+    const replicas = this.resolve(this.resource.replicas);
+    return Array.isArray(replicas) ? replicas.length : 1;
+  }
+
+  /** Regions of the replicas other than the stack's own, known at synth. */
+  public replicaRegions(): string[] {
+    if (!(this.resource instanceof dynamodb.CfnGlobalTable)) {
+      return [];
+    }
+    const replicas: any[] = this.resolve(this.resource.replicas) ?? [];
+    const primary = this.primaryReplica();
+    return replicas.map(replica => replica.region)
+      .filter(region => region !== primary?.region && typeof region === 'string' && !Token.isUnresolved(region));
+  }
+
+  /** The key schema: the table's keys, and each index's partition keys. */
+  public keySchema(): TableKeySchema {
+    const keySchema: any[] = this.resolve(this.resource.keySchema) ?? [];
+    const indexesOf = (indexes: unknown, kind: IndexKind): IndexKeySchema[] =>
+      ((this.resolve(indexes) ?? []) as any[]).map(index => ({
+        indexName: index.indexName,
+        kind,
+        partitionKeys: hashKeys(index.keySchema),
+      }));
+    return {
+      partitionKey: hashKeys(keySchema)[0],
+      sortKey: keySchema.find(element => element.keyType === 'RANGE')?.attributeName,
+      indexes: [
+        ...indexesOf(this.resource.globalSecondaryIndexes, 'GLOBAL'),
+        ...indexesOf(this.resource.localSecondaryIndexes, 'LOCAL'),
+      ],
+    };
+  }
+
+  /** The names of the global secondary indexes, in the order they were added. */
+  public globalIndexNames(): string[] {
+    return this.keySchema().indexes.filter(index => index.kind === 'GLOBAL').map(index => index.indexName);
+  }
+
+  /** The names of every secondary index, global and local. */
+  public indexNames(): string[] {
+    return this.keySchema().indexes.map(index => index.indexName);
+  }
+
+  /** The capacity settings of the table and of each GSI, as rendered. */
+  public capacity(): TableCapacity {
+    return this.resource instanceof dynamodb.CfnGlobalTable ? this.globalTableCapacity(this.resource) : this.tableCapacity(this.resource);
+  }
+
+  /** The most units the table and each GSI may consume per second, where a maximum is known. */
+  public ceilings(): { table: CapacityCeilings; indexes: Array<CapacityCeilings & { indexName: string }> } {
+    const capacity = this.capacity();
+    return {
+      table: ceilingsOf(capacity.table),
+      indexes: capacity.indexes.map(index => ({ indexName: index.indexName!, ...ceilingsOf(index) })),
+    };
+  }
+
+  /** TableV2: writes at the top level and per GSI, reads in the primary replica and its GSIs. */
+  private globalTableCapacity(cfn: dynamodb.CfnGlobalTable): TableCapacity {
+    const primary = this.primaryReplica();
+    const gsis: any[] = this.resolve(cfn.globalSecondaryIndexes) ?? [];
+    return {
+      table: {
+        where: 'billing',
+        read: primary?.readProvisionedThroughputSettings ?? primary?.readOnDemandThroughputSettings,
+        write: this.resolve(cfn.writeProvisionedThroughputSettings) ?? this.resolve(cfn.writeOnDemandThroughputSettings),
+      },
+      indexes: gsis.map(gsi => {
+        const replicaIndex = (primary?.globalSecondaryIndexes ?? []).find((candidate: any) => candidate.indexName === gsi.indexName);
+        return {
+          where: `globalSecondaryIndexes[${gsi.indexName}]`,
+          indexName: gsi.indexName,
+          read: replicaIndex?.readProvisionedThroughputSettings ?? replicaIndex?.readOnDemandThroughputSettings,
+          write: gsi.writeProvisionedThroughputSettings ?? gsi.writeOnDemandThroughputSettings,
+        };
+      }),
+    };
+  }
+
+  /**
+   * Table (v1): fixed units in ProvisionedThroughput, on-demand maximums in OnDemandThroughput;
+   * its autoscaling lives in separate Application Auto Scaling resources, which are not read here.
+   */
+  private tableCapacity(cfn: dynamodb.CfnTable): TableCapacity {
+    const settingsOf = (throughput: any, onDemand: any) => ({
+      read: throughput ? { readCapacityUnits: throughput.readCapacityUnits } : onDemand?.maxReadRequestUnits !== undefined ? { maxReadRequestUnits: onDemand.maxReadRequestUnits } : undefined,
+      write: throughput ? { writeCapacityUnits: throughput.writeCapacityUnits } : onDemand?.maxWriteRequestUnits !== undefined ? { maxWriteRequestUnits: onDemand.maxWriteRequestUnits } : undefined,
+    });
+    const gsis: any[] = this.resolve(cfn.globalSecondaryIndexes) ?? [];
+    return {
+      table: { where: 'billing', ...settingsOf(this.resolve(cfn.provisionedThroughput), this.resolve(cfn.onDemandThroughput)) },
+      indexes: gsis.map(gsi => ({
+        where: `globalSecondaryIndexes[${gsi.indexName}]`,
+        indexName: gsi.indexName,
+        ...settingsOf(gsi.provisionedThroughput, gsi.onDemandThroughput),
+      })),
+    };
+  }
+
+  /** The replica in the stack's region (the table itself), or the last one when the region is a token. */
+  private primaryReplica(): any {
+    if (!(this.resource instanceof dynamodb.CfnGlobalTable)) {
+      return undefined;
+    }
+    const replicas: any[] = this.resolve(this.resource.replicas) ?? [];
+    return replicas.find(replica => replica.region === this.resolve(this.stack.region)) ?? replicas[replicas.length - 1];
+  }
+
+  private resolve(value: unknown): any {
+    return this.stack.resolve(value);
+  }
+}
+
+export type IndexKind = 'GLOBAL' | 'LOCAL';
+
+/** One secondary index as the table deploys it. */
+export interface IndexKeySchema {
+  readonly indexName: string;
+  readonly kind: IndexKind;
+  /**
+   * The attribute names of its partition key, in order: one, or several for a multi-attribute
+   * key (aws-cdk-lib's `partitionKeys`), which CloudFormation renders as several HASH elements.
+   */
+  readonly partitionKeys: string[];
+}
+
+/** The key schema a table deploys with. */
+export interface TableKeySchema {
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  readonly indexes: IndexKeySchema[];
+}
+
+/** The capacity settings one table or index deploys with. */
+export interface CapacitySettings {
+  /** Where the settings are, in the terms of the props: 'billing' or 'globalSecondaryIndexes[name]'. */
+  readonly where: string;
+  readonly indexName?: string;
+  /** The rendered read settings: autoscaling, fixed units, or on-demand maximum. */
+  readonly read?: any;
+  /** The rendered write settings. */
+  readonly write?: any;
+}
+
+/** What a table deploys with: capacity settings for itself and each GSI. */
+export interface TableCapacity {
+  readonly table: CapacitySettings;
+  readonly indexes: CapacitySettings[];
+}
+
+/** The most units per second a table or index may consume, where known. */
+export interface CapacityCeilings {
+  readonly maxReadUnits?: number;
+  readonly maxWriteUnits?: number;
+}
+
+/** The most units the settings allow: the autoscaling maximum, the fixed capacity, or the on-demand maximum. */
+export function ceilingOf(settings: any): number | undefined {
+  const ceiling = settings?.readCapacityAutoScalingSettings?.maxCapacity
+    ?? settings?.writeCapacityAutoScalingSettings?.maxCapacity
+    ?? settings?.readCapacityUnits
+    ?? settings?.writeCapacityUnits
+    ?? settings?.maxReadRequestUnits
+    ?? settings?.maxWriteRequestUnits;
+  return typeof ceiling === 'number' && Number.isFinite(ceiling) && ceiling > 0 ? ceiling : undefined;
+}
+
+function ceilingsOf(settings: CapacitySettings | undefined): CapacityCeilings {
+  return { maxReadUnits: ceilingOf(settings?.read), maxWriteUnits: ceilingOf(settings?.write) };
+}
+
+function hashKeys(keySchema: any[] | undefined): string[] {
+  return (keySchema ?? []).filter(element => element.keyType === 'HASH').map(element => element.attributeName);
+}
