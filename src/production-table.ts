@@ -88,8 +88,8 @@ export class ProductionTable extends dynamodb.TableV2 {
   /** The stack's backup plan that this table belongs to, unless `backup` is false. */
   public readonly backup?: TableBackup;
 
-  /** The table's alarms, unless `alarms.actions` is `AlarmActions.none()`. */
-  public readonly alarms?: TableAlarms;
+  /** The table's alarms: none when `alarms.alarmActions` is `AlarmActions.none()`. */
+  public readonly alarms: TableAlarms;
 
   private readonly tablePartitionKey: string;
   private readonly fixedCapacityWarned = new Set<string>();
@@ -117,7 +117,7 @@ export class ProductionTable extends dynamodb.TableV2 {
       this.backup = TableBackup.of(this);
       this.backup.addTable(this);
     }
-    this.alarms = this.createAlarms(props.alarms ?? {});
+    this.alarms = new TableAlarms(this, 'Alarms', { ...props.alarms, table: this });
     if (props.workload) {
       this.annotateCapacityPlan(props.workload);
     }
@@ -139,7 +139,6 @@ export class ProductionTable extends dynamodb.TableV2 {
     warnOnLoosenedReplica(this, props);
     if (constructed) {
       this.globalKeys.add(props.region);
-      this.alarms?.addReplica(props.region);
     }
   }
 
@@ -203,11 +202,10 @@ export class ProductionTable extends dynamodb.TableV2 {
   public addGlobalSecondaryIndex(props: dynamodb.GlobalSecondaryIndexPropsV2): void {
     validateGlobalIndex(props);
     super.addGlobalSecondaryIndex(props);
-    // While super() runs, the constructor checks capacity and makes alarms once all the props indexes are in.
+    // While super() runs, the constructor checks capacity once all the props indexes are in. The
+    // alarms read the index from the table themselves.
     if (this.tablePartitionKey !== undefined) {
       this.warnOnFixedCapacity();
-      const index = RenderedTable.of(this)!.ceilings().indexes.find(candidate => candidate.indexName === props.indexName);
-      this.alarms?.addGlobalSecondaryIndex({ indexName: props.indexName, ...index });
     }
   }
 
@@ -254,26 +252,6 @@ export class ProductionTable extends dynamodb.TableV2 {
     return RenderedTable.of(this)!.indexNames().length > 0;
   }
 
-  private createAlarms(options: TableAlarmsOptions): TableAlarms | undefined {
-    if (options.actions && !options.actions.enabled) {
-      warnLoosened(this, LoosenedDefault.ALARMS,
-        'alarms.actions is AlarmActions.none(): nobody is told when the table throttles or fails.');
-      return undefined;
-    }
-    const rendered = RenderedTable.of(this)!;
-    const ceilings = rendered.ceilings();
-    return new TableAlarms(this, 'Alarms', {
-      ...options,
-      table: this,
-      billingMode: rendered.billingMode(),
-      ...ceilings.table,
-      globalSecondaryIndexes: ceilings.indexes,
-      // No replication-latency alarm for multi-Region strong consistency: AWS documents
-      // ReplicationLatency for asynchronous (eventual) replication only.
-      replicaRegions: this.tableProps.multiRegionConsistency === dynamodb.MultiRegionConsistency.STRONG ? [] : rendered.replicaRegions(),
-    });
-  }
-
   private annotateCapacityPlan(workload: Workload): void {
     const plan = CapacityPlanner.forWorkload({ ...workload, alarmMetrics: workload.alarmMetrics ?? this.alarmMetrics() });
     Annotations.of(this).addInfo(describePlan(plan));
@@ -282,7 +260,7 @@ export class ProductionTable extends dynamodb.TableV2 {
   /** The metrics the table's alarms read: CloudWatch bills each, and each metric of a metric-math alarm. */
   private alarmMetrics(): number {
     const stack = Stack.of(this);
-    return (this.alarms?.node.findAll() ?? [])
+    return this.alarms.node.findAll()
       .filter((child): child is cloudwatch.CfnAlarm => child instanceof cloudwatch.CfnAlarm)
       .reduce((sum, alarm) => {
         const metrics = stack.resolve(alarm.metrics);

@@ -1,20 +1,17 @@
-import { Duration } from 'aws-cdk-lib';
+import { Aspects, Duration, IAspect, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AlarmActions } from './alarm-actions';
-import { ONE_MINUTE, productAlarm } from './private/alarm';
+import { productAlarm } from './private/alarm';
 import { DynamoDbKitError } from './private/errors';
+import { RenderedTable } from './private/table-introspection';
+import {
+  AlarmScope, ceilingMetricCount, inGroups, latencyOf, MAX_METRICS_PER_ALARM, replicationOf, scopeLabel, systemErrorsOf,
+  throttlesOf, utilizationOf,
+} from './private/table-metrics';
 import { validateRange } from './private/validation';
-
-/**
- * Every metric below carries a dimension set that AWS lists for it on the metrics page (pinned by
- * test/metric-dimensions.test.ts); a set AWS does not publish leaves an alarm silent forever:
- * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html
- */
-const NAMESPACE = 'AWS/DynamoDB';
-// CloudWatch evaluates at most 10 metrics in one alarm.
-const MAX_METRICS_PER_ALARM = 10;
+import { LoosenedDefault, warnLoosened } from './private/warnings';
 
 /**
  * The operations whose `SystemErrors` are alarmed by default: the ten data-plane operations
@@ -27,11 +24,7 @@ const DEFAULT_SYSTEM_ERROR_OPERATIONS = [
   dynamodb.Operation.TRANSACT_GET_ITEMS, dynamodb.Operation.TRANSACT_WRITE_ITEMS,
 ];
 
-/** The write operations whose successful requests replicate; their count tells a stall from an idle table. */
-const REPLICATED_WRITE_OPERATIONS = [
-  dynamodb.Operation.PUT_ITEM, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.DELETE_ITEM,
-  dynamodb.Operation.BATCH_WRITE_ITEM, dynamodb.Operation.TRANSACT_WRITE_ITEMS,
-];
+const DEFAULT_LATENCY_OPERATIONS = [dynamodb.Operation.GET_ITEM, dynamodb.Operation.QUERY, dynamodb.Operation.PUT_ITEM];
 
 /**
  * Thresholds and choices of table alarms. Every one has a default that pages on a sustained
@@ -39,11 +32,12 @@ const REPLICATED_WRITE_OPERATIONS = [
  */
 export interface TableAlarmsOptions {
   /**
-   * Where the alarms notify. `AlarmActions.none()` creates no alarms.
+   * Where the alarms notify. `AlarmActions.none()` creates no alarms, and records the finding
+   * `DynamoDbChecks::AlarmsNotify`.
    *
    * @default AlarmActions.stackTopic() - the stack's encrypted alarm topic
    */
-  readonly actions?: AlarmActions;
+  readonly alarmActions?: AlarmActions;
 
   /**
    * Throttled events per minute, read and write together, that count as a bad minute.
@@ -132,164 +126,238 @@ export interface IndexAlarmsProps extends CapacityCeiling {
 
 /** Properties of `TableAlarms`. */
 export interface TableAlarmsProps extends TableAlarmsOptions, CapacityCeiling {
-  /** The table to alarm on: any `Table` or `TableV2`, made here or imported. */
+  /**
+   * The table to alarm on: any `Table` or `TableV2`, made here or imported.
+   *
+   * For a table made in this app, the alarms read its billing mode, capacity maximums, global
+   * secondary indexes (those added later too) and replicas from the table itself. For an imported
+   * table, where nothing can be read, give them below.
+   */
   readonly table: dynamodb.ITable;
 
   /**
-   * The table's billing mode, which decides which capacity throttles can happen.
+   * The billing mode of an imported table, which decides which capacity throttles can happen.
+   * Read from the table when it is made in this app, and refused then.
    *
-   * @default BillingMode.PAY_PER_REQUEST
+   * @default - read from the table; for an imported table, every throttle cause is alarmed
+   * (provisioned capacity, on-demand maximum and account quota), since none can be ruled out
    */
   readonly billingMode?: dynamodb.BillingMode;
 
   /**
-   * The global secondary indexes, each alarmed like the table.
+   * The global secondary indexes of an imported table, each alarmed like the table. Read from the
+   * table when it is made in this app, and refused then.
    *
-   * @default - none
+   * @default - read from the table; none for an imported table
    */
   readonly globalSecondaryIndexes?: IndexAlarmsProps[];
 
   /**
-   * Regions of the table's replicas, each of which gets a replication-latency alarm.
+   * Regions of an imported table's replicas, each of which gets a replication-latency alarm. Read
+   * from the table when it is made in this app, and refused then.
    *
-   * @default - none
+   * @default - read from the table; none for an imported table
    */
   readonly replicaRegions?: string[];
 }
 
+/** Options resolved once, with their defaults. */
+interface Settings {
+  readonly actions: cloudwatch.IAlarmAction[];
+  readonly throttleThreshold: number;
+  readonly datapointsToAlarm: number;
+  readonly systemErrorsThreshold: number;
+  readonly systemErrorOperations: dynamodb.Operation[];
+  readonly capacityUtilizationPercent: number;
+  readonly replicationLatencyThreshold: Duration;
+  readonly latencyThreshold?: Duration;
+  readonly latencyOperations: dynamodb.Operation[];
+}
+
+/** What the alarms need to know of the table. */
+interface TableFacts {
+  /** Undefined when unknown (an imported table without `billingMode`): every cause is alarmed. */
+  readonly billingMode?: dynamodb.BillingMode;
+  readonly table: AlarmScope;
+  readonly indexes: AlarmScope[];
+  readonly replicaRegions: string[];
+}
+
 /**
- * Alarms that say why a table throttles, for the table and every GSI, using DynamoDB's
- * throttle-reason metrics:
+ * Alarms that say why a table throttles, one alarm per cause, each covering the table and every
+ * GSI through metric math (up to five scopes per alarm, the ten metrics an alarm can hold; a table
+ * with more GSIs gets a second alarm for the same cause, `HotKeyThrottles2`, ...):
  *
  * - `HotKeyThrottles`: `Read/WriteKeyRangeThroughputThrottleEvents`, a hot key or partition;
  * - `ProvisionedThrottles` (provisioned): `Read/WriteProvisionedThroughputThrottleEvents`;
  * - `OnDemandMaxThrottles` (on demand with a maximum): `Read/WriteMaxOnDemandThroughputThrottleEvents`;
  * - `AccountLimitThrottles` (on demand): `Read/WriteAccountLimitThrottleEvents`, the per-table quota;
- * - `CapacityCeiling`: consumption near the autoscaling or on-demand maximum, when one is known.
+ * - `CapacityCeiling`: consumption near the autoscaling or on-demand maximum, where one is known.
  *
- * For the table also `SystemErrors`, `ReplicationLatency<region>` per replica, and optionally
- * `Latency`. Every alarm notifies on alarm and on recovery.
+ * For the table also `SystemErrors`, `ReplicationLatency<region>` per replica (none for
+ * multi-Region strong consistency), and optionally `Latency`. Every alarm notifies on alarm and on
+ * recovery. A cause that cannot occur for the table's billing mode gets no alarm.
+ *
+ * The alarms read the table they serve: for a `Table` or `TableV2` made in this app, its billing
+ * mode, capacity maximums, indexes and replicas, including those added after the alarms.
  */
 export class TableAlarms extends Construct {
   /** Every alarm created, for dashboards or composite alarms of your own. */
   public readonly alarms: cloudwatch.Alarm[] = [];
 
   private readonly table: dynamodb.ITable;
-  private readonly options: TableAlarmsOptions;
-  private readonly billingMode: dynamodb.BillingMode;
-  private readonly alarmActions: cloudwatch.IAlarmAction[];
+  private readonly settings: Settings;
+  private readonly declared?: TableFacts;
+  private readonly coveredIndexes = new Set<string>();
+  private readonly coveredRegions = new Set<string>();
 
   constructor(scope: Construct, id: string, props: TableAlarmsProps) {
     super(scope, id);
-    validateOptions(props);
     this.table = props.table;
-    this.options = props;
-    this.billingMode = props.billingMode ?? dynamodb.BillingMode.PAY_PER_REQUEST;
-    this.alarmActions = (props.actions ?? AlarmActions.stackTopic()).bind(this);
-    if (this.alarmActions.length === 0) {
+    const rendered = RenderedTable.of(props.table);
+    validateProps(this, props, rendered !== undefined);
+    this.settings = resolveSettings(this, props);
+    if (this.settings.actions.length === 0) {
+      warnLoosened(this, LoosenedDefault.ALARMS,
+        'alarmActions is AlarmActions.none(): no alarm is made, so nobody is told when the table throttles or fails.');
       return;
     }
+    if (rendered === undefined) {
+      this.declared = {
+        billingMode: props.billingMode,
+        table: { maxReadUnits: props.maxReadUnits, maxWriteUnits: props.maxWriteUnits },
+        indexes: (props.globalSecondaryIndexes ?? []).map(index => ({ ...index })),
+        replicaRegions: props.replicaRegions ?? [],
+      };
+    }
 
-    this.addScope(this, 'the table', {}, props);
+    const facts = this.facts();
+    this.addScopes([facts.table, ...facts.indexes], facts.billingMode);
     this.addSystemErrors();
-    for (const region of props.replicaRegions ?? []) {
-      this.addReplicationLatency(region);
+    if (this.settings.latencyThreshold) {
+      this.addLatency(this.settings.latencyThreshold);
     }
-    if (props.latencyThreshold) {
-      this.addLatency(props.latencyThreshold);
-    }
-    for (const index of props.globalSecondaryIndexes ?? []) {
-      this.addGlobalSecondaryIndex(index);
-    }
+    facts.replicaRegions.forEach(region => this.addReplicationLatency(region));
+    // Indexes and replicas added to the table after these alarms are alarmed at synth.
+    Aspects.of(this).add(new CoverLateAdditions(this));
   }
 
   /**
-   * Alarm on replication to a replica added after the alarms were made: its latency, and a stall.
+   * Alarm on a global secondary index of an imported table, like on the table: throttles by cause,
+   * and its capacity ceiling. A table made in this app needs no call: its indexes are read from it.
    */
-  public addReplica(region: string): void {
-    if (this.alarmActions.length === 0 || this.node.tryFindChild(`ReplicationLatency${region}`)) {
+  public addGlobalSecondaryIndex(index: IndexAlarmsProps): void {
+    if (this.settings.actions.length === 0 || this.coveredIndexes.has(index.indexName)) {
       return;
     }
+    this.declared?.indexes.push({ ...index });
+    this.addScopes([{ ...index }], this.facts().billingMode);
+  }
+
+  /**
+   * Alarm on replication to a replica: its latency, and a stall. A table made in this app needs no
+   * call: its replicas are read from it.
+   */
+  public addReplica(region: string): void {
+    if (this.settings.actions.length === 0 || this.coveredRegions.has(region)) {
+      return;
+    }
+    this.declared?.replicaRegions.push(region);
     this.addReplicationLatency(region);
   }
 
-  /**
-   * Alarm on a global secondary index like on the table: throttles by cause, and its capacity ceiling.
-   */
-  public addGlobalSecondaryIndex(index: IndexAlarmsProps): void {
-    if (this.alarmActions.length === 0) {
+  /** @internal the aspect's entry point: alarm on what was added to the table since. */
+  public _coverLateAdditions(): void {
+    if (this.settings.actions.length === 0) {
       return;
     }
-    this.addScope(new Construct(this, index.indexName), `index ${index.indexName}`, { GlobalSecondaryIndexName: index.indexName }, index);
+    const facts = this.facts();
+    const late = facts.indexes.filter(index => !this.coveredIndexes.has(index.indexName!));
+    if (late.length > 0) {
+      this.addScopes(late, facts.billingMode);
+    }
+    facts.replicaRegions.filter(region => !this.coveredRegions.has(region)).forEach(region => this.addReplicationLatency(region));
   }
 
-  /** Throttle alarms by cause, and the capacity ceiling, for the table or one index. */
-  private addScope(scope: Construct, subject: string, indexDimension: Record<string, string>, ceiling: CapacityCeiling): void {
-    const dimensions = { TableName: this.table.tableName, ...indexDimension };
-    const throttles = (id: string, cause: string, reason: string, todo: string) => this.alarm(scope, id, {
-      metric: sumOf(dimensions, [`Read${reason}ThrottleEvents`, `Write${reason}ThrottleEvents`], `${cause} throttles`),
-      threshold: this.options.throttleThreshold ?? 1,
-      evaluationPeriods: 5,
-      datapointsToAlarm: this.options.datapointsToAlarm ?? 3,
-      // DynamoDB publishes throttle metrics only when something was throttled.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      description: `${subject} of ${this.tableLabel()}: requests are throttled because of ${cause}. ${todo}`,
-    });
+  /** The table as it stands now: read from it when it is made in this app, else as declared. */
+  private facts(): TableFacts {
+    if (this.declared) {
+      return this.declared;
+    }
+    const rendered = RenderedTable.of(this.table)!;
+    const ceilings = rendered.ceilings();
+    return {
+      billingMode: rendered.billingMode(),
+      table: ceilings.table,
+      indexes: ceilings.indexes,
+      replicaRegions: rendered.isStronglyConsistent() ? [] : rendered.replicaRegions(),
+    };
+  }
 
-    throttles('HotKeyThrottles', 'a hot key or partition', 'KeyRangeThroughput',
+  /** One alarm per cause for these scopes (the table and its indexes), in groups that fit an alarm. */
+  private addScopes(scopes: AlarmScope[], billingMode: dynamodb.BillingMode | undefined): void {
+    scopes.filter(scope => scope.indexName !== undefined).forEach(scope => this.coveredIndexes.add(scope.indexName!));
+    const provisioned = billingMode !== dynamodb.BillingMode.PAY_PER_REQUEST;
+    const onDemand = billingMode !== dynamodb.BillingMode.PROVISIONED;
+
+    this.addThrottles(scopes, 'HotKeyThrottles', 'a hot key or partition', 'KeyRangeThroughput',
       'Capacity will not help: find the key in CloudWatch Contributor Insights (throttled keys), then spread it (write sharding, caching) or slow its callers.');
-    if (this.billingMode === dynamodb.BillingMode.PROVISIONED) {
-      throttles('ProvisionedThrottles', 'provisioned capacity', 'ProvisionedThroughput',
+    if (provisioned) {
+      this.addThrottles(scopes, 'ProvisionedThrottles', 'provisioned capacity', 'ProvisionedThroughput',
         'Autoscaling reacts within minutes; if consumption sits at the autoscaling maximum, raise maxCapacity.');
-    } else {
-      if (ceiling.maxReadUnits !== undefined || ceiling.maxWriteUnits !== undefined) {
-        throttles('OnDemandMaxThrottles', 'the configured on-demand maximum', 'MaxOnDemandThroughput',
-          'Raise maxReadRequestUnits / maxWriteRequestUnits if the traffic is legitimate.');
-      }
+    }
+    if (onDemand) {
+      // An imported table of unknown billing may have a maximum anywhere; a known one only where set.
+      const withMaximum = billingMode === undefined ? scopes : scopes.filter(scope => ceilingMetricCount(scope) > 0);
+      this.addThrottles(withMaximum, 'OnDemandMaxThrottles', 'the configured on-demand maximum', 'MaxOnDemandThroughput',
+        'Raise maxReadRequestUnits / maxWriteRequestUnits if the traffic is legitimate.');
       // Unverified for an index: the metrics page lists WriteAccountLimitThrottleEvents with TableName
-      // only, so the write half of an index's alarm may never receive data, while the throttling page
+      // only, so the write half of an index's term may never receive data, while the throttling page
       // maps IndexWriteAccountLimitExceeded to WriteAccountLimitThrottleEvents for GSIs:
       // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html
       // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/throttling-diagnosing-workflow.html
       // It stays: missing data is not breaching, and metric math counts a missing value as 0, so the
       // read half still alarms (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html).
-      throttles('AccountLimitThrottles', "the account's per-table throughput quota", 'AccountLimit',
+      this.addThrottles(scopes, 'AccountLimitThrottles', "the account's per-table throughput quota", 'AccountLimit',
         'Request a higher per-table quota in Service Quotas, or spread the traffic over more tables.');
     }
 
-    const utilization = utilizationOf(dimensions, ceiling);
-    if (utilization) {
-      const percent = this.options.capacityUtilizationPercent ?? 80;
-      this.alarm(scope, 'CapacityCeiling', {
-        metric: utilization,
+    const percent = this.settings.capacityUtilizationPercent;
+    for (const group of inGroups(scopes, ceilingMetricCount)) {
+      this.alarm(this.nextId('CapacityCeiling'), {
+        metric: utilizationOf(this.table.tableName, group),
         threshold: percent,
         evaluationPeriods: 5,
         datapointsToAlarm: 3,
         // No traffic publishes no consumption, which is far from any ceiling.
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        description: `${subject} of ${this.tableLabel()}: consumption is above ${percent} % of its maximum ` +
-          `(${describeCeiling(ceiling)}), beyond which autoscaling cannot help and requests throttle. Raise the maximum or reduce the load.`,
+        description: `${this.tableLabel()}: consumption of ${describeScopes(group)} is above ${percent} % of its maximum ` +
+          `(${group.map(describeCeiling).join('; ')}), beyond which autoscaling cannot help and requests throttle. Raise the maximum or reduce the load.`,
+      });
+    }
+  }
+
+  private addThrottles(scopes: AlarmScope[], id: string, cause: string, reason: string, todo: string): void {
+    for (const group of inGroups(scopes, () => 2)) {
+      this.alarm(this.nextId(id), {
+        metric: throttlesOf(this.table.tableName, group, reason, `${cause} throttles`),
+        threshold: this.settings.throttleThreshold,
+        evaluationPeriods: 5,
+        datapointsToAlarm: this.settings.datapointsToAlarm,
+        // DynamoDB publishes throttle metrics only when something was throttled.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        description: `${this.tableLabel()}: requests to ${describeScopes(group)} are throttled because of ${cause}. ${todo}`,
       });
     }
   }
 
   private addSystemErrors(): void {
-    const operations = this.options.systemErrorOperations ?? DEFAULT_SYSTEM_ERROR_OPERATIONS;
-    const metrics: Record<string, cloudwatch.IMetric> = {};
-    // The metrics page lists SystemErrors with TableName and Operation, and no index dimension.
-    operations.forEach((operation, i) => {
-      metrics[`e${i}`] = metric('SystemErrors', { TableName: this.table.tableName, Operation: operation }, 'Sum');
-    });
-    this.alarm(this, 'SystemErrors', {
-      metric: new cloudwatch.MathExpression({
-        expression: `SUM([${Object.keys(metrics).join(',')}])`,
-        usingMetrics: metrics,
-        label: 'System errors',
-        period: ONE_MINUTE,
-      }),
-      threshold: this.options.systemErrorsThreshold ?? 1,
+    const operations = this.settings.systemErrorOperations;
+    this.alarm('SystemErrors', {
+      metric: systemErrorsOf(this.table.tableName, operations),
+      threshold: this.settings.systemErrorsThreshold,
       evaluationPeriods: 5,
-      datapointsToAlarm: this.options.datapointsToAlarm ?? 3,
+      datapointsToAlarm: this.settings.datapointsToAlarm,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       description: `${this.tableLabel()}: DynamoDB returns HTTP 500 errors (${operations.join(', ')}). ` +
         'The SDK retries them; if they persist, check the AWS Health Dashboard and open a support case.',
@@ -297,30 +365,11 @@ export class TableAlarms extends Construct {
   }
 
   private addReplicationLatency(region: string): void {
-    // The metrics page lists ReplicationLatency with TableName and ReceivingRegion (the replica's region).
-    const threshold = this.options.replicationLatencyThreshold ?? Duration.minutes(1);
-    const thresholdMs = threshold.toMilliseconds();
-    // DynamoDB publishes ReplicationLatency only for items that replicate: an idle table publishes
-    // none, and so, probably, does a replica that receives nothing at all. Told apart by the
-    // writes this region's table takes (SuccessfulRequestLatency SampleCount counts the requests
-    // that succeeded here, not the writes replicated in from other regions): latency missing while
-    // writes come in counts as the threshold itself. FILL and IF: CloudWatch "Metric math syntax
-    // and functions" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html).
-    const usingMetrics: Record<string, cloudwatch.IMetric> = {
-      latency: metric('ReplicationLatency', { TableName: this.table.tableName, ReceivingRegion: region }, 'Average'),
-    };
-    REPLICATED_WRITE_OPERATIONS.forEach((operation, i) => {
-      usingMetrics[`w${i}`] = metric('SuccessfulRequestLatency', { TableName: this.table.tableName, Operation: operation }, 'SampleCount');
-    });
-    const writes = REPLICATED_WRITE_OPERATIONS.map((_, i) => `FILL(w${i}, 0)`).join(' + ');
-    this.alarm(this, `ReplicationLatency${region}`, {
-      metric: new cloudwatch.MathExpression({
-        expression: `IF(${writes} > 0, FILL(latency, ${thresholdMs}), FILL(latency, 0))`,
-        usingMetrics,
-        label: `Replication latency to ${region} (ms), the threshold when writes come in but none arrive`,
-        period: ONE_MINUTE,
-      }),
-      threshold: thresholdMs,
+    this.coveredRegions.add(region);
+    const threshold = this.settings.replicationLatencyThreshold;
+    this.alarm(`ReplicationLatency${region}`, {
+      metric: replicationOf(this.table.tableName, region, threshold.toMilliseconds()),
+      threshold: threshold.toMilliseconds(),
       evaluationPeriods: 5,
       // Five minutes in a row: a write at the end of a minute replicates in the next one.
       datapointsToAlarm: 5,
@@ -332,18 +381,9 @@ export class TableAlarms extends Construct {
   }
 
   private addLatency(threshold: Duration): void {
-    const operations = this.options.latencyOperations ?? [dynamodb.Operation.GET_ITEM, dynamodb.Operation.QUERY, dynamodb.Operation.PUT_ITEM];
-    const metrics: Record<string, cloudwatch.IMetric> = {};
-    operations.forEach((operation, i) => {
-      metrics[`l${i}`] = metric('SuccessfulRequestLatency', { TableName: this.table.tableName, Operation: operation }, 'p99');
-    });
-    this.alarm(this, 'Latency', {
-      metric: new cloudwatch.MathExpression({
-        expression: `MAX([${Object.keys(metrics).join(',')}])`,
-        usingMetrics: metrics,
-        label: 'p99 latency (ms)',
-        period: ONE_MINUTE,
-      }),
+    const operations = this.settings.latencyOperations;
+    this.alarm('Latency', {
+      metric: latencyOf(this.table.tableName, operations),
       threshold: threshold.toMilliseconds(),
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
@@ -353,8 +393,17 @@ export class TableAlarms extends Construct {
     });
   }
 
-  private alarm(scope: Construct, id: string, spec: Parameters<typeof productAlarm>[2]): void {
-    this.alarms.push(productAlarm(scope, id, spec, this.alarmActions));
+  private alarm(id: string, spec: Parameters<typeof productAlarm>[2]): void {
+    this.alarms.push(productAlarm(this, id, spec, this.settings.actions));
+  }
+
+  /** `id`, or `id2`, `id3`, ... when a group of scopes already took it. */
+  private nextId(id: string): string {
+    let n = 1;
+    while (this.node.tryFindChild(n === 1 ? id : `${id}${n}`)) {
+      n++;
+    }
+    return n === 1 ? id : `${id}${n}`;
   }
 
   private tableLabel(): string {
@@ -362,68 +411,69 @@ export class TableAlarms extends Construct {
   }
 }
 
-function metric(metricName: string, dimensionsMap: Record<string, string>, statistic: string): cloudwatch.Metric {
-  return new cloudwatch.Metric({ namespace: NAMESPACE, metricName, dimensionsMap, statistic, period: ONE_MINUTE });
+/** Alarms, at synth, the indexes and replicas added to the table after its alarms were made. */
+class CoverLateAdditions implements IAspect {
+  constructor(private readonly alarms: TableAlarms) {}
+
+  public visit(node: IConstruct): void {
+    if (node === this.alarms) {
+      this.alarms._coverLateAdditions();
+    }
+  }
 }
 
-/** Read and write throttle events of one cause, added: the alarm names the cause, not the direction. */
-function sumOf(dimensions: Record<string, string>, metricNames: string[], label: string): cloudwatch.IMetric {
-  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-  metricNames.forEach((name, i) => {
-    usingMetrics[`m${i}`] = metric(name, dimensions, 'Sum');
-  });
-  return new cloudwatch.MathExpression({
-    expression: Object.keys(usingMetrics).join(' + '),
-    usingMetrics,
-    label,
-    period: ONE_MINUTE,
-  });
+function describeScopes(scopes: AlarmScope[]): string {
+  return scopes.map(scopeLabel).join(', ');
 }
 
-/**
- * Consumed capacity per second as a percentage of the ceiling, the higher of reads and writes.
- * DynamoDB publishes consumed units as a per-minute sum, hence the division by 60.
- */
-function utilizationOf(dimensions: Record<string, string>, ceiling: CapacityCeiling): cloudwatch.IMetric | undefined {
-  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-  const terms: string[] = [];
-  if (ceiling.maxReadUnits !== undefined) {
-    usingMetrics.reads = metric('ConsumedReadCapacityUnits', dimensions, 'Sum');
-    terms.push(`100 * reads / 60 / ${ceiling.maxReadUnits}`);
-  }
-  if (ceiling.maxWriteUnits !== undefined) {
-    usingMetrics.writes = metric('ConsumedWriteCapacityUnits', dimensions, 'Sum');
-    terms.push(`100 * writes / 60 / ${ceiling.maxWriteUnits}`);
-  }
-  if (terms.length === 0) {
-    return undefined;
-  }
-  return new cloudwatch.MathExpression({
-    expression: terms.length === 1 ? terms[0] : `MAX([${terms.join(', ')}])`,
-    usingMetrics,
-    label: 'Consumption (% of maximum)',
-    period: ONE_MINUTE,
-  });
-}
-
-function describeCeiling(ceiling: CapacityCeiling): string {
-  return [
-    ceiling.maxReadUnits !== undefined ? `${ceiling.maxReadUnits} read units/s` : undefined,
-    ceiling.maxWriteUnits !== undefined ? `${ceiling.maxWriteUnits} write units/s` : undefined,
+function describeCeiling(scope: AlarmScope): string {
+  const parts = [
+    scope.maxReadUnits !== undefined ? `${scope.maxReadUnits} read units/s` : undefined,
+    scope.maxWriteUnits !== undefined ? `${scope.maxWriteUnits} write units/s` : undefined,
   ].filter(Boolean).join(', ');
+  return `${scopeLabel(scope)}: ${parts}`;
 }
 
-function validateOptions(props: TableAlarmsProps): void {
-  validateRange('alarms.datapointsToAlarm', props.datapointsToAlarm, 1, 5);
-  validateRange('alarms.capacityUtilizationPercent', props.capacityUtilizationPercent, 1, 100, '%');
+function resolveSettings(scope: Construct, props: TableAlarmsProps): Settings {
+  return {
+    actions: (props.alarmActions ?? AlarmActions.stackTopic()).bind(scope),
+    throttleThreshold: props.throttleThreshold ?? 1,
+    datapointsToAlarm: props.datapointsToAlarm ?? 3,
+    systemErrorsThreshold: props.systemErrorsThreshold ?? 1,
+    systemErrorOperations: [...new Set(props.systemErrorOperations ?? DEFAULT_SYSTEM_ERROR_OPERATIONS)],
+    capacityUtilizationPercent: props.capacityUtilizationPercent ?? 80,
+    replicationLatencyThreshold: props.replicationLatencyThreshold ?? Duration.minutes(1),
+    latencyThreshold: props.latencyThreshold,
+    latencyOperations: [...new Set(props.latencyOperations ?? DEFAULT_LATENCY_OPERATIONS)],
+  };
+}
+
+function validateProps(scope: Construct, props: TableAlarmsProps, madeInApp: boolean): void {
+  if (madeInApp) {
+    const declared = (['billingMode', 'globalSecondaryIndexes', 'replicaRegions', 'maxReadUnits', 'maxWriteUnits'] as const)
+      .filter(name => props[name] !== undefined);
+    if (declared.length > 0) {
+      throw new DynamoDbKitError(
+        `${declared.join(', ')} must not be given for ${props.table.node.path}, a table made in this app: the alarms read it from the table. ` +
+        'Give them only for an imported table', scope);
+    }
+  }
+  validateRange('datapointsToAlarm', props.datapointsToAlarm, 1, 5, '', scope);
+  validateRange('capacityUtilizationPercent', props.capacityUtilizationPercent, 1, 100, '%', scope);
   for (const [name, operations] of [['systemErrorOperations', props.systemErrorOperations], ['latencyOperations', props.latencyOperations]] as const) {
-    if (operations && (operations.length === 0 || operations.length > MAX_METRICS_PER_ALARM)) {
-      throw new DynamoDbKitError(`alarms.${name} must list 1 to ${MAX_METRICS_PER_ALARM} operations (the metrics one alarm can hold), got ${operations.length}`);
+    const distinct = new Set(operations ?? []).size;
+    if (operations && (distinct === 0 || distinct > MAX_METRICS_PER_ALARM)) {
+      throw new DynamoDbKitError(`${name} must list 1 to ${MAX_METRICS_PER_ALARM} operations (the metrics one alarm can hold), got ${distinct}`, scope);
     }
   }
   for (const [name, value] of [['throttleThreshold', props.throttleThreshold], ['systemErrorsThreshold', props.systemErrorsThreshold]] as const) {
-    if (value !== undefined && !(value > 0)) {
-      throw new DynamoDbKitError(`alarms.${name} must be greater than 0, got ${value}`);
+    if (value !== undefined && !Token.isUnresolved(value) && !(value > 0 && Number.isFinite(value))) {
+      throw new DynamoDbKitError(`${name} must be a finite number greater than 0, got ${value}`, scope);
+    }
+  }
+  for (const [name, value] of [['maxReadUnits', props.maxReadUnits], ['maxWriteUnits', props.maxWriteUnits]] as const) {
+    if (value !== undefined && !Token.isUnresolved(value) && !(Number.isFinite(value) && value > 0)) {
+      throw new DynamoDbKitError(`${name} must be a finite number greater than 0, got ${value}`, scope);
     }
   }
 }

@@ -141,7 +141,7 @@ const SCENARIOS: Scenario[] = [
       const pager = new sns.Topic(stack, 'Pager', { masterKey: key, enforceSSL: true });
       table(stack, 'Capped', {
         billing: dynamodb.Billing.onDemand({ maxReadRequestUnits: 2000, maxWriteRequestUnits: 1000 }),
-        alarms: { actions: AlarmActions.topic(pager) },
+        alarms: { alarmActions: AlarmActions.topic(pager) },
       });
     },
   },

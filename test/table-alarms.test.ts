@@ -2,300 +2,285 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AlarmActions, HardenedKey, ProductionTable, ProductionTableProps, TableAlarms } from '../src';
+import { AlarmActions, ProductionTable, TableAlarms, TableAlarmsProps } from '../src';
 import { DynamoDbKitError } from '../src/private/errors';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
-const byStatus: dynamodb.GlobalSecondaryIndexPropsV2 = { indexName: 'byStatus', partitionKey: { name: 'status', type: dynamodb.AttributeType.STRING } };
 const ALARM = 'AWS::CloudWatch::Alarm';
+const gsi = (indexName: string): dynamodb.GlobalSecondaryIndexPropsV2 => ({ indexName, partitionKey: { name: indexName, type: dynamodb.AttributeType.STRING } });
 
-function build(props: Partial<ProductionTableProps> = {}) {
-  const stack = new Stack(new App(), 'Stack', { env: ENV });
-  const table = new ProductionTable(stack, 'Orders', { partitionKey: pk, ...props });
-  return { stack, table, template: Template.fromStack(stack) };
+const newStack = () => new Stack(new App(), 'Stack', { env: ENV });
+
+/** Alarm construct ids of a TableAlarms, sorted. */
+function ids(alarms: TableAlarms): string[] {
+  return alarms.alarms.map(alarm => alarm.node.id).sort();
 }
 
-/** Alarm construct paths below the table, e.g. 'Alarms/HotKeyThrottles'. */
-function alarmIds(table: ProductionTable): string[] {
-  return (table.alarms?.alarms ?? []).map(alarm => alarm.node.path.replace(`${table.node.path}/`, '')).sort();
+/** The rendered alarm whose construct id is `id`. */
+function alarmProps(stack: Stack, alarms: TableAlarms, id: string): any {
+  const alarm = alarms.alarms.find(candidate => candidate.node.id === id)!;
+  const logicalId = stack.getLogicalId(alarm.node.defaultChild as any);
+  return Template.fromStack(stack).toJSON().Resources[logicalId].Properties;
 }
 
-/** The metric names an alarm's math expression uses. */
-function metricNames(template: Template, logicalIdPrefix: string): string[] {
-  const [alarm] = Object.entries(template.findResources(ALARM)).filter(([id]) => id.startsWith(logicalIdPrefix)).map(([, r]) => r);
-  return alarm.Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.MetricName).sort();
+/** (metric name, index or 'table') of each metric of a rendered metric-math alarm. */
+function watched(props: any): string[] {
+  return props.Metrics.filter((m: any) => m.MetricStat).map((m: any) => {
+    const index = m.MetricStat.Metric.Dimensions.find((d: any) => d.Name === 'GlobalSecondaryIndexName')?.Value ?? 'table';
+    return `${m.MetricStat.Metric.MetricName}@${index}`;
+  });
 }
 
-describe('which alarms a table gets', () => {
-  test('on demand with one GSI: hot key and account quota on each, system errors on the table (5 alarms)', () => {
-    const { table, template } = build({ globalSecondaryIndexes: [byStatus] });
+describe('TableAlarms reads a TableV2 made in the app', () => {
+  test('on demand with two GSIs: one alarm per cause covers the table and both indexes; no capacity cause that cannot occur', () => {
+    // GIVEN
+    const stack = newStack();
+    const table = new dynamodb.TableV2(stack, 'Orders', { partitionKey: pk, globalSecondaryIndexes: [gsi('byStatus'), gsi('byDate')] });
 
-    expect(alarmIds(table)).toEqual([
-      'Alarms/AccountLimitThrottles',
-      'Alarms/HotKeyThrottles',
-      'Alarms/SystemErrors',
-      'Alarms/byStatus/AccountLimitThrottles',
-      'Alarms/byStatus/HotKeyThrottles',
+    // WHEN
+    const alarms = new TableAlarms(stack, 'Alarms', { table });
+
+    // THEN
+    expect(ids(alarms)).toEqual(['AccountLimitThrottles', 'HotKeyThrottles', 'SystemErrors']);
+    expect(watched(alarmProps(stack, alarms, 'HotKeyThrottles'))).toEqual([
+      'ReadKeyRangeThroughputThrottleEvents@table', 'WriteKeyRangeThroughputThrottleEvents@table',
+      'ReadKeyRangeThroughputThrottleEvents@byStatus', 'WriteKeyRangeThroughputThrottleEvents@byStatus',
+      'ReadKeyRangeThroughputThrottleEvents@byDate', 'WriteKeyRangeThroughputThrottleEvents@byDate',
     ]);
-    template.resourceCountIs(ALARM, 5);
+    expect(alarmProps(stack, alarms, 'HotKeyThrottles').Metrics[0].Expression).toEqual('r0 + w0 + r1 + w1 + r2 + w2');
   });
 
-  test('provisioned: capacity throttles and the ceiling instead of the account quota', () => {
-    const { table } = build({
+  test('provisioned: provisioned throttles and the ceiling of each scope, never the account quota', () => {
+    // GIVEN
+    const stack = newStack();
+    const table = new dynamodb.TableV2(stack, 'Ledger', {
+      partitionKey: pk,
       billing: dynamodb.Billing.provisioned({
         readCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 100 }),
         writeCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 50 }),
       }),
-      globalSecondaryIndexes: [byStatus],
+      globalSecondaryIndexes: [{ ...gsi('byDate'), readCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 40 }), writeCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 20 }) }],
     });
-
-    expect(alarmIds(table)).toEqual([
-      'Alarms/CapacityCeiling',
-      'Alarms/HotKeyThrottles',
-      'Alarms/ProvisionedThrottles',
-      'Alarms/SystemErrors',
-      'Alarms/byStatus/CapacityCeiling',
-      'Alarms/byStatus/HotKeyThrottles',
-      'Alarms/byStatus/ProvisionedThrottles',
-    ]);
-  });
-
-  test('on demand with a maximum: its throttles and the ceiling too', () => {
-    const { table } = build({ billing: dynamodb.Billing.onDemand({ maxReadRequestUnits: 1000, maxWriteRequestUnits: 500 }) });
-
-    expect(alarmIds(table)).toEqual([
-      'Alarms/AccountLimitThrottles',
-      'Alarms/CapacityCeiling',
-      'Alarms/HotKeyThrottles',
-      'Alarms/OnDemandMaxThrottles',
-      'Alarms/SystemErrors',
-    ]);
-  });
-
-  test('a GSI added after the table is alarmed too', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
-    const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
-
-    table.addGlobalSecondaryIndex(byStatus);
-
-    expect(alarmIds(table)).toContain('Alarms/byStatus/HotKeyThrottles');
-    Template.fromStack(stack).resourceCountIs(ALARM, 5);
-  });
-
-  test('a replica gets a replication-latency alarm that also fires when writes come in and none replicate', () => {
-    // GIVEN
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
-    const key = new HardenedKey(stack, 'Key', { description: 'k' });
 
     // WHEN
-    const table = new ProductionTable(stack, 'Orders', {
-      partitionKey: pk,
-      encryption: dynamodb.TableEncryptionV2.customerManagedKey(key, { 'us-west-2': 'arn:aws:kms:us-west-2:111111111111:key/replica' }),
-      replicas: [{ region: 'us-west-2' }],
-    });
+    const alarms = new TableAlarms(stack, 'Alarms', { table });
 
     // THEN
-    expect(alarmIds(table)).toContain('Alarms/ReplicationLatencyus-west-2');
-    const template = Template.fromStack(stack);
-    template.hasResourceProperties(ALARM, {
-      Threshold: 60000,
-      EvaluationPeriods: 5,
-      DatapointsToAlarm: 5,
-      TreatMissingData: 'notBreaching',
-      Metrics: Match.arrayWith([
-        Match.objectLike({
-          Expression: 'IF(FILL(w0, 0) + FILL(w1, 0) + FILL(w2, 0) + FILL(w3, 0) + FILL(w4, 0) > 0, FILL(latency, 60000), FILL(latency, 0))',
-        }),
-        Match.objectLike({
-          Id: 'latency',
-          MetricStat: Match.objectLike({
-            Metric: Match.objectLike({
-              MetricName: 'ReplicationLatency',
-              Namespace: 'AWS/DynamoDB',
-              Dimensions: Match.arrayWith([{ Name: 'ReceivingRegion', Value: 'us-west-2' }]),
-            }),
-            Stat: 'Average',
-          }),
-        }),
-      ]),
+    expect(ids(alarms)).toEqual(['CapacityCeiling', 'HotKeyThrottles', 'ProvisionedThrottles', 'SystemErrors']);
+    const ceiling = alarmProps(stack, alarms, 'CapacityCeiling');
+    expect(ceiling.Metrics[0].Expression).toEqual('MAX([100 * r0 / 60 / 100, 100 * w0 / 60 / 50, 100 * r1 / 60 / 40, 100 * w1 / 60 / 20])');
+    expect(watched(ceiling)).toEqual([
+      'ConsumedReadCapacityUnits@table', 'ConsumedWriteCapacityUnits@table', 'ConsumedReadCapacityUnits@byDate', 'ConsumedWriteCapacityUnits@byDate',
+    ]);
+    expect(ceiling.Threshold).toEqual(80);
+  });
+
+  test('on demand with a maximum on the table only: the maximum cause and the ceiling cover the table only', () => {
+    const stack = newStack();
+    const table = new dynamodb.TableV2(stack, 'Orders', {
+      partitionKey: pk,
+      billing: dynamodb.Billing.onDemand({ maxReadRequestUnits: 500 }),
+      globalSecondaryIndexes: [gsi('byStatus')],
     });
-    expect(metricNames(template, 'OrdersAlarmsReplicationLatency')).toEqual([
-      'ReplicationLatency', ...Array(5).fill('SuccessfulRequestLatency'),
+
+    const alarms = new TableAlarms(stack, 'Alarms', { table });
+
+    expect(ids(alarms)).toEqual(['AccountLimitThrottles', 'CapacityCeiling', 'HotKeyThrottles', 'OnDemandMaxThrottles', 'SystemErrors']);
+    expect(watched(alarmProps(stack, alarms, 'OnDemandMaxThrottles'))).toEqual([
+      'ReadMaxOnDemandThroughputThrottleEvents@table', 'WriteMaxOnDemandThroughputThrottleEvents@table',
+    ]);
+    expect(alarmProps(stack, alarms, 'CapacityCeiling').Metrics[0].Expression).toEqual('100 * r0 / 60 / 500');
+  });
+
+  test('five scopes fit one alarm (ten metrics); a table with five GSIs gets a second alarm per cause', () => {
+    const stack = newStack();
+    const table = new dynamodb.TableV2(stack, 'Orders', { partitionKey: pk, globalSecondaryIndexes: ['a1', 'a2', 'a3', 'a4', 'a5'].map(gsi) });
+
+    const alarms = new TableAlarms(stack, 'Alarms', { table });
+
+    expect(ids(alarms)).toEqual(['AccountLimitThrottles', 'AccountLimitThrottles2', 'HotKeyThrottles', 'HotKeyThrottles2', 'SystemErrors']);
+    expect(watched(alarmProps(stack, alarms, 'HotKeyThrottles'))).toHaveLength(10);
+    expect(watched(alarmProps(stack, alarms, 'HotKeyThrottles2'))).toEqual([
+      'ReadKeyRangeThroughputThrottleEvents@a5', 'WriteKeyRangeThroughputThrottleEvents@a5',
     ]);
   });
 
-  test('the writes that tell a stall from an idle table are the successful write requests of the table, counted', () => {
-    const { template } = build({ replicas: [{ region: 'us-west-2' }] });
+  test('a GSI added to the table after the alarms is alarmed at synth, in a further alarm per cause', () => {
+    // GIVEN
+    const stack = newStack();
+    const table = new dynamodb.TableV2(stack, 'Orders', { partitionKey: pk });
+    const alarms = new TableAlarms(stack, 'Alarms', { table });
 
-    const [alarm] = Object.values(template.findResources(ALARM, { Properties: { AlarmDescription: Match.stringLikeRegexp('us-west-2') } }));
-    const writes = alarm.Properties.Metrics.filter((m: any) => /^w\d$/.test(m.Id)).map((m: any) => ({
-      stat: m.MetricStat.Stat,
-      operation: m.MetricStat.Metric.Dimensions.find((d: any) => d.Name === 'Operation').Value,
-    }));
-    expect(writes).toEqual(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'].map(operation => ({ stat: 'SampleCount', operation })));
+    // WHEN
+    table.addGlobalSecondaryIndex(gsi('late'));
+    Template.fromStack(stack);
+
+    // THEN
+    expect(ids(alarms)).toEqual(['AccountLimitThrottles', 'AccountLimitThrottles2', 'HotKeyThrottles', 'HotKeyThrottles2', 'SystemErrors']);
+    expect(watched(alarmProps(stack, alarms, 'HotKeyThrottles2'))).toEqual([
+      'ReadKeyRangeThroughputThrottleEvents@late', 'WriteKeyRangeThroughputThrottleEvents@late',
+    ]);
   });
 
-  test('a replica added later gets its replication-latency alarm too, once', () => {
+  test('a GSI named like an alarm id, or like a member of Object.prototype, synthesizes as on a bare TableV2', () => {
+    const stack = newStack();
+    const table = new dynamodb.TableV2(stack, 'Orders', {
+      partitionKey: pk,
+      globalSecondaryIndexes: ['SystemErrors', 'HotKeyThrottles', 'toString', 'constructor'].map(gsi),
+    });
+
+    const alarms = new TableAlarms(stack, 'Alarms', { table });
+
+    expect(watched(alarmProps(stack, alarms, 'HotKeyThrottles')).filter(m => m.startsWith('Read'))).toEqual([
+      'ReadKeyRangeThroughputThrottleEvents@table', 'ReadKeyRangeThroughputThrottleEvents@SystemErrors',
+      'ReadKeyRangeThroughputThrottleEvents@HotKeyThrottles', 'ReadKeyRangeThroughputThrottleEvents@toString',
+      'ReadKeyRangeThroughputThrottleEvents@constructor',
+    ]);
+  });
+
+  test('each replica gets a replication-latency alarm that also fires when writes come in and none replicate; one added later too', () => {
     // GIVEN
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
-    const table = new ProductionTable(stack, 'Orders', { partitionKey: pk, replicas: [{ region: 'us-west-2' }] });
+    const stack = newStack();
+    const table = new dynamodb.TableV2(stack, 'Orders', { partitionKey: pk, replicas: [{ region: 'us-west-2' }] });
+    const alarms = new TableAlarms(stack, 'Alarms', { table });
 
     // WHEN
     table.addReplica({ region: 'eu-west-1' });
-    table.alarms!.addReplica('eu-west-1');
+    Template.fromStack(stack);
 
     // THEN
-    expect(alarmIds(table).filter(id => id.startsWith('Alarms/ReplicationLatency'))).toEqual([
-      'Alarms/ReplicationLatencyeu-west-1', 'Alarms/ReplicationLatencyus-west-2',
-    ]);
-    Template.fromStack(stack).hasResourceProperties(ALARM, {
-      Metrics: Match.arrayWith([Match.objectLike({
-        Id: 'latency',
-        MetricStat: Match.objectLike({ Metric: Match.objectLike({ Dimensions: Match.arrayWith([{ Name: 'ReceivingRegion', Value: 'eu-west-1' }]) }) }),
-      })]),
-    });
+    expect(ids(alarms).filter(id => id.startsWith('ReplicationLatency'))).toEqual(['ReplicationLatencyeu-west-1', 'ReplicationLatencyus-west-2']);
+    const replication = alarmProps(stack, alarms, 'ReplicationLatencyus-west-2');
+    expect(replication).toMatchObject({ Threshold: 60000, EvaluationPeriods: 5, DatapointsToAlarm: 5, TreatMissingData: 'notBreaching' });
+    expect(replication.Metrics[0].Expression).toEqual(
+      'IF(FILL(w0, 0) + FILL(w1, 0) + FILL(w2, 0) + FILL(w3, 0) + FILL(w4, 0) > 0, FILL(latency, 60000), FILL(latency, 0))');
+    const writes = replication.Metrics.filter((m: any) => /^w\d$/.test(m.Id)).map((m: any) =>
+      `${m.MetricStat.Metric.Dimensions.find((d: any) => d.Name === 'Operation').Value}:${m.MetricStat.Stat}`);
+    expect(writes).toEqual(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'].map(op => `${op}:SampleCount`));
   });
 
   test('a multi-Region strong consistency table gets no replication-latency alarm', () => {
-    const { table } = build({
+    const stack = newStack();
+    const table = new dynamodb.TableV2(stack, 'Orders', {
+      partitionKey: pk,
       multiRegionConsistency: dynamodb.MultiRegionConsistency.STRONG,
       replicas: [{ region: 'us-east-2' }],
       witnessRegion: 'us-west-2',
     });
 
-    expect(alarmIds(table).filter(id => id.startsWith('Alarms/ReplicationLatency'))).toEqual([]);
+    const alarms = new TableAlarms(stack, 'Alarms', { table });
+
+    expect(ids(alarms).filter(id => id.startsWith('ReplicationLatency'))).toEqual([]);
   });
 
-  test('AlarmActions.none() creates no alarms and no topic, and leaves a warning', () => {
-    const { stack, table, template } = build({ alarms: { actions: AlarmActions.none() } });
+  test('declaring what the table already says is refused, naming the properties', () => {
+    const stack = newStack();
+    const table = new dynamodb.TableV2(stack, 'Orders', { partitionKey: pk });
 
-    expect(table.alarms).toBeUndefined();
+    expect(() => new TableAlarms(stack, 'Alarms', { table, billingMode: dynamodb.BillingMode.PROVISIONED, maxReadUnits: 5 })).toThrow(
+      /^Stack\/Alarms: billingMode, maxReadUnits must not be given for Stack\/Orders, a table made in this app: the alarms read it from the table/,
+    );
+  });
+});
+
+describe('TableAlarms reads a Table (v1) made in the app', () => {
+  test('provisioned by default in CloudFormation: provisioned throttles and the fixed capacity as the ceiling, for the table and its GSI', () => {
+    // GIVEN
+    const stack = newStack();
+    const table = new dynamodb.Table(stack, 'Legacy', { partitionKey: pk, readCapacity: 5, writeCapacity: 4 });
+    table.addGlobalSecondaryIndex({ indexName: 'gsi1', partitionKey: { name: 'g', type: dynamodb.AttributeType.STRING }, readCapacity: 3, writeCapacity: 2 });
+
+    // WHEN
+    const alarms = new TableAlarms(stack, 'Alarms', { table });
+
+    // THEN
+    expect(ids(alarms)).toEqual(['CapacityCeiling', 'HotKeyThrottles', 'ProvisionedThrottles', 'SystemErrors']);
+    expect(alarmProps(stack, alarms, 'CapacityCeiling').Metrics[0].Expression).toEqual(
+      'MAX([100 * r0 / 60 / 5, 100 * w0 / 60 / 4, 100 * r1 / 60 / 3, 100 * w1 / 60 / 2])');
+  });
+});
+
+describe('TableAlarms on an imported table', () => {
+  test('without a billing mode, every throttle cause is alarmed: none can be ruled out', () => {
+    const stack = newStack();
+    const table = dynamodb.TableV2.fromTableName(stack, 'Imported', 'orders');
+
+    const alarms = new TableAlarms(stack, 'Alarms', { table });
+
+    expect(ids(alarms)).toEqual(['AccountLimitThrottles', 'HotKeyThrottles', 'OnDemandMaxThrottles', 'ProvisionedThrottles', 'SystemErrors']);
+    expect(alarmProps(stack, alarms, 'SystemErrors').Metrics[1].MetricStat.Metric.Dimensions).toEqual([
+      { Name: 'Operation', Value: 'GetItem' }, { Name: 'TableName', Value: 'orders' },
+    ]);
+  });
+
+  test('with its billing mode, GSIs, ceilings and replicas declared, exactly those causes', () => {
+    const stack = newStack();
+    const table = dynamodb.TableV2.fromTableName(stack, 'Imported', 'orders');
+
+    const alarms = new TableAlarms(stack, 'Alarms', {
+      table,
+      billingMode: dynamodb.BillingMode.PROVISIONED,
+      maxReadUnits: 100,
+      globalSecondaryIndexes: [{ indexName: 'byStatus', maxWriteUnits: 10 }],
+      replicaRegions: ['eu-west-1'],
+    });
+    alarms.addGlobalSecondaryIndex({ indexName: 'byDate' });
+
+    expect(ids(alarms)).toEqual(['CapacityCeiling', 'HotKeyThrottles', 'HotKeyThrottles2', 'ProvisionedThrottles', 'ProvisionedThrottles2', 'ReplicationLatencyeu-west-1', 'SystemErrors']);
+    expect(watched(alarmProps(stack, alarms, 'HotKeyThrottles2'))).toEqual([
+      'ReadKeyRangeThroughputThrottleEvents@byDate', 'WriteKeyRangeThroughputThrottleEvents@byDate',
+    ]);
+    expect(alarmProps(stack, alarms, 'CapacityCeiling').Metrics[0].Expression).toEqual('MAX([100 * r0 / 60 / 100, 100 * w1 / 60 / 10])');
+  });
+});
+
+describe('options', () => {
+  test('thresholds change, and an optional p99 latency alarm watches chosen operations, each once', () => {
+    const stack = newStack();
+    const table = dynamodb.TableV2.fromTableName(stack, 'Imported', 'orders');
+
+    const alarms = new TableAlarms(stack, 'Alarms', {
+      table,
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      throttleThreshold: 5,
+      datapointsToAlarm: 2,
+      systemErrorOperations: [dynamodb.Operation.GET_ITEM, dynamodb.Operation.GET_ITEM, dynamodb.Operation.QUERY],
+      latencyThreshold: Duration.millis(50),
+      latencyOperations: [dynamodb.Operation.QUERY],
+    });
+
+    expect(alarmProps(stack, alarms, 'HotKeyThrottles')).toMatchObject({ Threshold: 5, DatapointsToAlarm: 2 });
+    expect(alarmProps(stack, alarms, 'SystemErrors').Metrics[0].Expression).toEqual('SUM([e0,e1])');
+    expect(alarmProps(stack, alarms, 'Latency')).toMatchObject({ Threshold: 50 });
+    expect(alarmProps(stack, alarms, 'Latency').Metrics[1].MetricStat.Stat).toEqual('p99');
+  });
+
+  test('AlarmActions.none() makes no alarm and no topic, and TableAlarms records the one finding', () => {
+    const stack = newStack();
+    const table = new dynamodb.TableV2(stack, 'Orders', { partitionKey: pk });
+
+    const alarms = new TableAlarms(stack, 'Alarms', { table, alarmActions: AlarmActions.none() });
+
+    expect(alarms.alarms).toEqual([]);
+    const template = Template.fromStack(stack);
     template.resourceCountIs(ALARM, 0);
     template.resourceCountIs('AWS::SNS::Topic', 0);
-    expect(Annotations.fromStack(stack).findWarning('/Stack/Orders', Match.stringLikeRegexp('DynamoDbChecks::AlarmsNotify'))).toHaveLength(1);
-  });
-});
-
-describe('what each alarm watches', () => {
-  test('hot-key throttles add read and write key-range events of the table, any minute in 3 of 5', () => {
-    const { template } = build();
-
-    template.hasResourceProperties(ALARM, {
-      AlarmDescription: Match.stringLikeRegexp('a hot key or partition.*Contributor Insights'),
-      Threshold: 1,
-      EvaluationPeriods: 5,
-      DatapointsToAlarm: 3,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-      ActionsEnabled: true,
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('^DynamoDbKitAlarmsTopic') }],
-      OKActions: [{ Ref: Match.stringLikeRegexp('^DynamoDbKitAlarmsTopic') }],
-      Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: 'm0 + m1' }),
-        Match.objectLike({
-          Id: 'm0',
-          MetricStat: {
-            Metric: {
-              Namespace: 'AWS/DynamoDB',
-              MetricName: 'ReadKeyRangeThroughputThrottleEvents',
-              Dimensions: [{ Name: 'TableName', Value: { Ref: Match.stringLikeRegexp('^Orders') } }],
-            },
-            Period: 60,
-            Stat: 'Sum',
-          },
-          ReturnData: false,
-        }),
-      ]),
-    });
-    expect(metricNames(template, 'OrdersAlarmsHotKeyThrottles')).toEqual(['ReadKeyRangeThroughputThrottleEvents', 'WriteKeyRangeThroughputThrottleEvents']);
-    expect(metricNames(template, 'OrdersAlarmsAccountLimitThrottles')).toEqual(['ReadAccountLimitThrottleEvents', 'WriteAccountLimitThrottleEvents']);
+    expect(Annotations.fromStack(stack).findWarning('/Stack/Alarms', Match.stringLikeRegexp('DynamoDbChecks::AlarmsNotify'))).toHaveLength(1);
   });
 
-  test('GSI alarms carry the GlobalSecondaryIndexName dimension', () => {
-    const { template } = build({ globalSecondaryIndexes: [byStatus] });
+  test('a topic of your own replaces the stack topic', () => {
+    const stack = newStack();
+    const own = new sns.Topic(stack, 'Pager', { enforceSSL: true });
+    new ProductionTable(stack, 'Orders', { partitionKey: pk, alarms: { alarmActions: AlarmActions.topic(own) } });
 
-    template.hasResourceProperties(ALARM, {
-      Metrics: Match.arrayWith([Match.objectLike({
-        MetricStat: Match.objectLike({
-          Metric: {
-            Namespace: 'AWS/DynamoDB',
-            MetricName: 'ReadKeyRangeThroughputThrottleEvents',
-            Dimensions: [
-              { Name: 'GlobalSecondaryIndexName', Value: 'byStatus' },
-              { Name: 'TableName', Value: { Ref: Match.stringLikeRegexp('^Orders') } },
-            ],
-          },
-        }),
-      })]),
-    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.allResourcesProperties(ALARM, { AlarmActions: [{ Ref: Match.stringLikeRegexp('^Pager') }] });
   });
 
-  test('the capacity ceiling compares per-second consumption with the autoscaling maximum', () => {
-    const { template } = build({
-      billing: dynamodb.Billing.provisioned({
-        readCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 100 }),
-        writeCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 50 }),
-      }),
-    });
-
-    template.hasResourceProperties(ALARM, {
-      Threshold: 80,
-      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'MAX([100 * reads / 60 / 100, 100 * writes / 60 / 50])' })]),
-    });
-    expect(metricNames(template, 'OrdersAlarmsCapacityCeiling')).toEqual(['ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits']);
-    expect(metricNames(template, 'OrdersAlarmsProvisionedThrottles')).toEqual(['ReadProvisionedThroughputThrottleEvents', 'WriteProvisionedThroughputThrottleEvents']);
-  });
-
-  test('the on-demand ceiling uses the configured maximum, and only the directions that have one', () => {
-    const { template } = build({ billing: dynamodb.Billing.onDemand({ maxWriteRequestUnits: 500 }) });
-
-    template.hasResourceProperties(ALARM, { Metrics: Match.arrayWith([Match.objectLike({ Expression: '100 * writes / 60 / 500' })]) });
-    expect(metricNames(template, 'OrdersAlarmsOnDemandMaxThrottles')).toEqual(['ReadMaxOnDemandThroughputThrottleEvents', 'WriteMaxOnDemandThroughputThrottleEvents']);
-  });
-
-  test('system errors sum ten operations, the most one alarm can hold', () => {
-    const { template } = build();
-
-    const names = metricNames(template, 'OrdersAlarmsSystemErrors');
-    expect(names).toEqual(Array(10).fill('SystemErrors'));
-    template.hasResourceProperties(ALARM, {
-      Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: 'SUM([e0,e1,e2,e3,e4,e5,e6,e7,e8,e9])' }),
-        Match.objectLike({
-          Id: 'e4',
-          MetricStat: Match.objectLike({
-            Metric: { Namespace: 'AWS/DynamoDB', MetricName: 'SystemErrors', Dimensions: Match.arrayWith([{ Name: 'Operation', Value: 'Query' }]) },
-          }),
-        }),
-      ]),
-    });
-  });
-
-  test('options change thresholds, and an optional p99 latency alarm watches chosen operations', () => {
-    const { table, template } = build({
-      alarms: {
-        throttleThreshold: 25,
-        datapointsToAlarm: 2,
-        latencyThreshold: Duration.millis(50),
-        latencyOperations: [dynamodb.Operation.GET_ITEM],
-      },
-    });
-
-    expect(alarmIds(table)).toContain('Alarms/Latency');
-    template.hasResourceProperties(ALARM, { Threshold: 25, DatapointsToAlarm: 2, AlarmDescription: Match.stringLikeRegexp('hot key') });
-    template.hasResourceProperties(ALARM, {
-      Threshold: 50,
-      Metrics: Match.arrayWith([Match.objectLike({
-        MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'SuccessfulRequestLatency' }), Stat: 'p99' }),
-      })]),
-    });
-  });
-});
-
-describe('where alarms go', () => {
-  test('three tables share one topic', () => {
-    const stack = new Stack(new App(), 'Stack');
+  test('three tables share one stack topic', () => {
+    const stack = newStack();
     ['A', 'B', 'C'].forEach(id => new ProductionTable(stack, id, { partitionKey: pk }));
 
     const template = Template.fromStack(stack);
@@ -303,59 +288,19 @@ describe('where alarms go', () => {
     template.resourceCountIs(ALARM, 9);
   });
 
-  test('a topic of your own replaces the stack topic', () => {
-    const stack = new Stack(new App(), 'Stack');
-    const own = new sns.Topic(stack, 'Pager', { enforceSSL: true });
-    new ProductionTable(stack, 'Orders', { partitionKey: pk, alarms: { actions: AlarmActions.topic(own) } });
-
-    const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::SNS::Topic', 1);
-    template.allResourcesProperties(ALARM, { AlarmActions: [{ Ref: Match.stringLikeRegexp('^Pager') }] });
-  });
-});
-
-describe('TableAlarms on its own', () => {
-  test('works for a plain Table, with its GSIs and ceilings given', () => {
-    const stack = new Stack(new App(), 'Stack');
-    const table = new dynamodb.Table(stack, 'Legacy', { partitionKey: pk, billingMode: dynamodb.BillingMode.PROVISIONED });
-
-    const alarms = new TableAlarms(stack, 'LegacyAlarms', {
-      table,
-      billingMode: dynamodb.BillingMode.PROVISIONED,
-      maxReadUnits: 5,
-      maxWriteUnits: 5,
-      globalSecondaryIndexes: [{ indexName: 'gsi1' }],
-    });
-
-    expect(alarms.alarms.map(a => a.node.id).sort()).toEqual([
-      'CapacityCeiling', 'HotKeyThrottles', 'HotKeyThrottles', 'ProvisionedThrottles', 'ProvisionedThrottles', 'SystemErrors',
-    ]);
-  });
-
-  test('works for an imported table', () => {
-    const stack = new Stack(new App(), 'Stack');
-    const table = dynamodb.TableV2.fromTableName(stack, 'Imported', 'orders');
-
-    new TableAlarms(stack, 'Alarms', { table });
-
-    Template.fromStack(stack).hasResourceProperties(ALARM, {
-      Metrics: Match.arrayWith([Match.objectLike({
-        MetricStat: Match.objectLike({ Metric: Match.objectLike({ Dimensions: [{ Name: 'TableName', Value: 'orders' }] }) }),
-      })]),
-    });
-  });
-
-  test.each([
-    ['too many system-error operations', { systemErrorOperations: Array(11).fill(dynamodb.Operation.GET_ITEM) }, 'alarms.systemErrorOperations must list 1 to 10 operations (the metrics one alarm can hold), got 11'],
-    ['no latency operations', { latencyOperations: [] }, 'alarms.latencyOperations must list 1 to 10 operations'],
-    ['6 datapoints of 5', { datapointsToAlarm: 6 }, 'alarms.datapointsToAlarm must be an integer between 1 and 5, got 6'],
-    ['a utilization of 0 %', { capacityUtilizationPercent: 0 }, 'alarms.capacityUtilizationPercent must be an integer between 1 and 100 %, got 0'],
-    ['a throttle threshold of 0', { throttleThreshold: 0 }, 'alarms.throttleThreshold must be greater than 0, got 0'],
-  ])('refuses %s', (_case, options, message) => {
-    const stack = new Stack(new App(), 'Stack');
+  test.each<[string, Partial<TableAlarmsProps>, RegExp]>([
+    ['too many system-error operations', { systemErrorOperations: Object.values(dynamodb.Operation).slice(0, 11) }, /^Stack\/Alarms: systemErrorOperations must list 1 to 10 operations \(the metrics one alarm can hold\), got 11$/],
+    ['no latency operations', { latencyOperations: [] }, /^Stack\/Alarms: latencyOperations must list 1 to 10 operations/],
+    ['6 datapoints of 5', { datapointsToAlarm: 6 }, /^Stack\/Alarms: datapointsToAlarm must be an integer between 1 and 5, got 6$/],
+    ['a utilization of 0 %', { capacityUtilizationPercent: 0 }, /^Stack\/Alarms: capacityUtilizationPercent must be an integer between 1 and 100 %, got 0$/],
+    ['a throttle threshold of 0', { throttleThreshold: 0 }, /^Stack\/Alarms: throttleThreshold must be a finite number greater than 0, got 0$/],
+    ['an infinite threshold', { systemErrorsThreshold: Infinity }, /^Stack\/Alarms: systemErrorsThreshold must be a finite number greater than 0, got Infinity$/],
+    ['a ceiling of 0', { maxReadUnits: 0 }, /^Stack\/Alarms: maxReadUnits must be a finite number greater than 0, got 0$/],
+  ])('refuses %s, naming the construct and the property', (_case, options, message) => {
+    const stack = newStack();
     const table = dynamodb.TableV2.fromTableName(stack, 'Imported', 'orders');
 
     expect(() => new TableAlarms(stack, 'Alarms', { table, ...options })).toThrow(DynamoDbKitError);
-    expect(() => new TableAlarms(new Stack(new App(), 'S2'), 'Alarms', { table, ...options })).toThrow(message);
+    expect(() => new TableAlarms(stack, 'Alarms2', { table, ...options })).toThrow(new RegExp(message.source.replace('Alarms:', 'Alarms2:')));
   });
 });

@@ -74,6 +74,14 @@ export class RenderedTable {
       .filter(region => region !== primary?.region && typeof region === 'string' && !Token.isUnresolved(region));
   }
 
+  /**
+   * Whether the replicas are strongly consistent (multi-Region strong consistency), for which AWS
+   * documents no ReplicationLatency: replication is synchronous.
+   */
+  public isStronglyConsistent(): boolean {
+    return this.resource instanceof dynamodb.CfnGlobalTable && this.resolve(this.resource.multiRegionConsistency) === 'STRONG';
+  }
+
   /** The key schema: the table's keys, and each index's partition keys. */
   public keySchema(): TableKeySchema {
     const keySchema: any[] = this.resolve(this.resource.keySchema) ?? [];

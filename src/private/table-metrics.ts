@@ -1,0 +1,171 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { ONE_MINUTE } from './alarm';
+
+/**
+ * The DynamoDB metrics the table alarms read, apart from the alarms themselves.
+ *
+ * Every metric carries a dimension set that AWS lists for it on the metrics page (pinned by
+ * test/metric-dimensions.test.ts); a set AWS does not publish leaves an alarm silent forever:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html
+ */
+const NAMESPACE = 'AWS/DynamoDB';
+
+/** CloudWatch evaluates at most 10 metrics in one metric-math alarm. */
+export const MAX_METRICS_PER_ALARM = 10;
+
+/** The table, or one of its global secondary indexes, with its capacity ceiling where known. */
+export interface AlarmScope {
+  /** The index name; undefined for the table itself. */
+  readonly indexName?: string;
+  readonly maxReadUnits?: number;
+  readonly maxWriteUnits?: number;
+}
+
+export function metric(metricName: string, dimensionsMap: Record<string, string>, statistic: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: NAMESPACE, metricName, dimensionsMap, statistic, period: ONE_MINUTE });
+}
+
+/** The dimensions of a scope: `TableName`, and `GlobalSecondaryIndexName` for an index. */
+export function scopeDimensions(tableName: string, scope: AlarmScope): Record<string, string> {
+  return scope.indexName === undefined ? { TableName: tableName } : { TableName: tableName, GlobalSecondaryIndexName: scope.indexName };
+}
+
+/** What a scope is called in an alarm's description and its metrics' ids. */
+export function scopeLabel(scope: AlarmScope): string {
+  return scope.indexName === undefined ? 'the table' : `index ${scope.indexName}`;
+}
+
+/**
+ * The read and write throttle events of one cause, for the table and indexes of one alarm, added.
+ * Arithmetic counts a missing value as 0 (CloudWatch, "Using metric math"), so a scope or a
+ * direction that publishes nothing does not hide one that does.
+ */
+export function throttlesOf(tableName: string, scopes: AlarmScope[], reason: string, label: string): cloudwatch.MathExpression {
+  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+  scopes.forEach((scope, i) => {
+    const dimensions = scopeDimensions(tableName, scope);
+    usingMetrics[`r${i}`] = metric(`Read${reason}ThrottleEvents`, dimensions, 'Sum');
+    usingMetrics[`w${i}`] = metric(`Write${reason}ThrottleEvents`, dimensions, 'Sum');
+  });
+  return new cloudwatch.MathExpression({ expression: Object.keys(usingMetrics).join(' + '), usingMetrics, label, period: ONE_MINUTE });
+}
+
+/**
+ * Consumed capacity per second as a percentage of each scope's ceiling, the highest of all.
+ * DynamoDB publishes consumed units as a per-minute sum, hence the division by 60.
+ */
+export function utilizationOf(tableName: string, scopes: AlarmScope[]): cloudwatch.MathExpression {
+  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+  const terms: string[] = [];
+  scopes.forEach((scope, i) => {
+    const dimensions = scopeDimensions(tableName, scope);
+    if (scope.maxReadUnits !== undefined) {
+      usingMetrics[`r${i}`] = metric('ConsumedReadCapacityUnits', dimensions, 'Sum');
+      terms.push(`100 * r${i} / 60 / ${scope.maxReadUnits}`);
+    }
+    if (scope.maxWriteUnits !== undefined) {
+      usingMetrics[`w${i}`] = metric('ConsumedWriteCapacityUnits', dimensions, 'Sum');
+      terms.push(`100 * w${i} / 60 / ${scope.maxWriteUnits}`);
+    }
+  });
+  return new cloudwatch.MathExpression({
+    expression: terms.length === 1 ? terms[0] : `MAX([${terms.join(', ')}])`,
+    usingMetrics,
+    label: 'Consumption (% of maximum)',
+    period: ONE_MINUTE,
+  });
+}
+
+/** How many metrics a scope adds to a capacity-ceiling alarm. */
+export function ceilingMetricCount(scope: AlarmScope): number {
+  return (scope.maxReadUnits !== undefined ? 1 : 0) + (scope.maxWriteUnits !== undefined ? 1 : 0);
+}
+
+/** `SystemErrors` of the operations, summed. The metrics page lists it with TableName and Operation only. */
+export function systemErrorsOf(tableName: string, operations: dynamodb.Operation[]): cloudwatch.MathExpression {
+  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+  operations.forEach((operation, i) => {
+    usingMetrics[`e${i}`] = metric('SystemErrors', { TableName: tableName, Operation: operation }, 'Sum');
+  });
+  return new cloudwatch.MathExpression({
+    expression: `SUM([${Object.keys(usingMetrics).join(',')}])`,
+    usingMetrics,
+    label: 'System errors',
+    period: ONE_MINUTE,
+  });
+}
+
+/** The highest p99 latency of successful requests of the operations. */
+export function latencyOf(tableName: string, operations: dynamodb.Operation[]): cloudwatch.MathExpression {
+  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+  operations.forEach((operation, i) => {
+    usingMetrics[`l${i}`] = metric('SuccessfulRequestLatency', { TableName: tableName, Operation: operation }, 'p99');
+  });
+  return new cloudwatch.MathExpression({
+    expression: `MAX([${Object.keys(usingMetrics).join(',')}])`,
+    usingMetrics,
+    label: 'p99 latency (ms)',
+    period: ONE_MINUTE,
+  });
+}
+
+/** The write operations whose successful requests replicate; their count tells a stall from an idle table. */
+const REPLICATED_WRITE_OPERATIONS = [
+  dynamodb.Operation.PUT_ITEM, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.DELETE_ITEM,
+  dynamodb.Operation.BATCH_WRITE_ITEM, dynamodb.Operation.TRANSACT_WRITE_ITEMS,
+];
+
+/**
+ * Replication latency to a region, or the threshold itself when the table takes writes and the
+ * replica's latency is missing.
+ *
+ * The metrics page lists ReplicationLatency with TableName and ReceivingRegion. DynamoDB publishes
+ * it only for items that replicate: an idle table publishes none, and so, probably, does a replica
+ * that receives nothing at all (unconfirmed). Told apart by the writes this region's table takes
+ * (SuccessfulRequestLatency SampleCount counts the requests that succeeded here). FILL and IF:
+ * CloudWatch "Metric math syntax and functions"
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html).
+ */
+export function replicationOf(tableName: string, region: string, thresholdMs: number): cloudwatch.MathExpression {
+  const usingMetrics: Record<string, cloudwatch.IMetric> = {
+    latency: metric('ReplicationLatency', { TableName: tableName, ReceivingRegion: region }, 'Average'),
+  };
+  REPLICATED_WRITE_OPERATIONS.forEach((operation, i) => {
+    usingMetrics[`w${i}`] = metric('SuccessfulRequestLatency', { TableName: tableName, Operation: operation }, 'SampleCount');
+  });
+  const writes = REPLICATED_WRITE_OPERATIONS.map((_, i) => `FILL(w${i}, 0)`).join(' + ');
+  return new cloudwatch.MathExpression({
+    expression: `IF(${writes} > 0, FILL(latency, ${thresholdMs}), FILL(latency, 0))`,
+    usingMetrics,
+    label: `Replication latency to ${region} (ms), the threshold when writes come in but none arrive`,
+    period: ONE_MINUTE,
+  });
+}
+
+/**
+ * Scopes in groups whose metrics fit one alarm, in order: the table first, then its indexes as
+ * they were added.
+ */
+export function inGroups(scopes: AlarmScope[], metricsOf: (scope: AlarmScope) => number): AlarmScope[][] {
+  const groups: AlarmScope[][] = [];
+  let current: AlarmScope[] = [];
+  let count = 0;
+  for (const scope of scopes) {
+    const metrics = metricsOf(scope);
+    if (metrics === 0) {
+      continue;
+    }
+    if (count + metrics > MAX_METRICS_PER_ALARM) {
+      groups.push(current);
+      current = [];
+      count = 0;
+    }
+    current.push(scope);
+    count += metrics;
+  }
+  if (current.length > 0) {
+    groups.push(current);
+  }
+  return groups;
+}
