@@ -87,30 +87,6 @@ describe('AlarmTopic', () => {
   });
 });
 
-describe('AlarmActions', () => {
-  test('stackTopic notifies the stack topic on alarm and on recovery', () => {
-    const stack = new Stack(new App(), 'Stack');
-    alarmOn(stack);
-
-    const topicRef = { Ref: Match.stringLikeRegexp('^DynamoDbKitAlarmsTopic') };
-    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
-      ActionsEnabled: true,
-      AlarmActions: [topicRef],
-      OKActions: [topicRef],
-      TreatMissingData: 'notBreaching',
-    });
-  });
-
-  test('none creates no actions and says alarms are off', () => {
-    const stack = new Stack(new App(), 'Stack');
-
-    expect(AlarmActions.none().enabled).toBe(false);
-    expect(AlarmActions.none().bind(stack)).toEqual([]);
-    expect(AlarmActions.stackTopic().enabled).toBe(true);
-    Template.fromStack(stack).resourceCountIs('AWS::SNS::Topic', 0);
-  });
-});
-
 describe('the shared id', () => {
   test('a construct of the user with the reserved id is reported, not overwritten', () => {
     const stack = new Stack(new App(), 'Stack');

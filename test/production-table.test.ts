@@ -347,13 +347,13 @@ describe('validation', () => {
     expect(() => build(props)).toThrow(message);
   });
 
-  test('aws-cdk-lib refuses autoscaling targets outside 20-90 % and min above max when the capacity is made', () => {
-    expect(() => dynamodb.Capacity.autoscaled({ maxCapacity: 5, targetUtilizationPercent: 95 }))
-      .toThrow('`targetUtilizationPercent` cannot be less than 20 or greater than 90');
-    expect(() => dynamodb.Capacity.autoscaled({ maxCapacity: 5, targetUtilizationPercent: 19 }))
-      .toThrow('`targetUtilizationPercent` cannot be less than 20 or greater than 90');
-    expect(() => dynamodb.Capacity.autoscaled({ minCapacity: 10, maxCapacity: 5 }))
-      .toThrow('`minCapacity` must be less than or equal to `maxCapacity`');
+  test('an autoscaling minimum of 0, which aws-cdk-lib accepts, is refused by the table, naming where', () => {
+    // aws-cdk-lib refuses targets outside 20-90 % and min above max when the Capacity is made, and
+    // its message stands; a minimum below 1 it lets through, and CloudFormation would refuse it.
+    const capacity = dynamodb.Capacity.autoscaled({ minCapacity: 0, maxCapacity: 5 });
+
+    expect(() => build({ billing: dynamodb.Billing.provisioned({ readCapacity: dynamodb.Capacity.fixed(5), writeCapacity: capacity }) }))
+      .toThrow(/billing\.writeCapacity minCapacity must be at least 1, got 0/);
   });
 });
 
