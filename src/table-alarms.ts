@@ -10,7 +10,7 @@ import {
   AlarmScope, ceilingMetricCount, inGroups, latencyOf, MAX_METRICS_PER_ALARM, replicationOf, scopeLabel, systemErrorsOf,
   throttlesOf, utilizationOf,
 } from './private/table-metrics';
-import { validateRange } from './private/validation';
+import { validateEnum, validateInstance, validateRange } from './private/validation';
 import { LoosenedDefault, warnLoosened } from './private/warnings';
 
 /**
@@ -449,6 +449,9 @@ function resolveSettings(scope: Construct, props: TableAlarmsProps): Settings {
 }
 
 function validateProps(scope: Construct, props: TableAlarmsProps, madeInApp: boolean): void {
+  validateInstance('alarmActions', props.alarmActions, AlarmActions,
+    'an AlarmActions value (AlarmActions.stackTopic(), .topic(topic), .actions(...) or .none())', scope);
+  validateEnum('billingMode', props.billingMode, dynamodb.BillingMode, scope);
   if (madeInApp) {
     const declared = (['billingMode', 'globalSecondaryIndexes', 'replicaRegions', 'maxReadUnits', 'maxWriteUnits'] as const)
       .filter(name => props[name] !== undefined);

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { DynamoDbKitError } from './private/errors';
 import { IndexKeySchema, RenderedTable, TableKeySchema } from './private/table-introspection';
-import { validateKeyAttributeName, validateResourceName } from './private/validation';
+import { validateEnum, validateKeyAttributeName, validateResourceName } from './private/validation';
 
 /**
  * How much of its own partition a tenant's principal may do.
@@ -152,6 +152,7 @@ export class TenantAccess extends Construct {
     if (RenderedTable.of(props.table) === undefined) {
       refuseIndexesOfImportedTable(props);
     }
+    validateEnum('access', props.access, TenantAccessLevel, this);
     this.access = props.access ?? TenantAccessLevel.READ;
     const write = this.access === TenantAccessLevel.READ_WRITE;
     const table = props.table;

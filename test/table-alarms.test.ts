@@ -304,3 +304,26 @@ describe('options', () => {
     expect(() => new TableAlarms(stack, 'Alarms2', { table, ...options })).toThrow(new RegExp(message.source.replace('Alarms:', 'Alarms2:')));
   });
 });
+
+describe('alarm actions given as something else', () => {
+  test.each<[string, unknown]>([
+    ['a topic itself', 'topic'],
+    ['an empty object', {}],
+  ])('%s is refused, rather than making no alarms', (_case, value) => {
+    const stack = newStack();
+    const table = dynamodb.TableV2.fromTableName(stack, 'Imported', 'orders');
+    const given = value === 'topic' ? new sns.Topic(stack, 'Pager') : value;
+
+    expect(() => new TableAlarms(stack, 'Alarms', { table, alarmActions: given as AlarmActions })).toThrow(
+      /^Stack\/Alarms: alarmActions must be an AlarmActions value \(AlarmActions\.stackTopic\(\), \.topic\(topic\), \.actions\(\.\.\.\) or \.none\(\)\), got/,
+    );
+  });
+
+  test('a billing mode that is not one of BillingMode is refused', () => {
+    const stack = newStack();
+    const table = dynamodb.TableV2.fromTableName(stack, 'Imported', 'orders');
+
+    expect(() => new TableAlarms(stack, 'Alarms', { table, billingMode: 'ON_DEMAND' as dynamodb.BillingMode }))
+      .toThrow("Stack/Alarms: billingMode must be one of 'PAY_PER_REQUEST', 'PROVISIONED', got 'ON_DEMAND'");
+  });
+});

@@ -329,3 +329,13 @@ describe('bad input: indexes that would let a tenant reach another tenant\'s ite
     }
   });
 });
+
+describe('an access level outside TenantAccessLevel', () => {
+  test.each(['READWRITE', 'write', ''])('%j is refused, rather than granting read-only', access => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const table = new ProductionTable(stack, 'Saas', { partitionKey: pk, sortKey: sk });
+
+    expect(() => new TenantAccess(stack, 'TenantAccess', { table, tenantKey: TENANT_KEY, access: access as TenantAccessLevel }))
+      .toThrow(`Stack/TenantAccess: access must be one of 'READ', 'READ_WRITE', got '${access}'`);
+  });
+});

@@ -138,3 +138,27 @@ export function describe(value: unknown): string {
     return typeof value;
   }
 }
+
+/**
+ * A value of a string enum, also when it comes from JavaScript or another jsii language unchecked:
+ * an unknown value is refused rather than read as the default.
+ */
+export function validateEnum<T extends string>(property: string, value: T | undefined, allowed: Record<string, T>, scope?: IConstruct): void {
+  if (value === undefined) {
+    return;
+  }
+  const values = Object.values(allowed);
+  if (!values.includes(value)) {
+    throw new DynamoDbKitError(`${property} must be one of ${values.map(v => `'${v}'`).join(', ')}, got ${describe(value)}`, scope);
+  }
+}
+
+/**
+ * An instance of a class, also when it comes from JavaScript unchecked: a plain object (an SNS topic
+ * where AlarmActions is expected, say) is refused with the factories to use.
+ */
+export function validateInstance(property: string, value: unknown, type: { readonly prototype: object }, expected: string, scope?: IConstruct): void {
+  if (value !== undefined && !type.prototype.isPrototypeOf(value as object)) {
+    throw new DynamoDbKitError(`${property} must be ${expected}, got ${describe(value)}`, scope);
+  }
+}
