@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { CapacityPlanner, Workload } from './capacity-planner';
 import { HardenedKey } from './encryption-key';
 import { DynamoDbGatewayEndpoint } from './gateway-endpoint';
+import { refusedAt } from './private/errors';
 import { checkMrsc, checkReplicaAddedLater, checkReplicasHaveRegion } from './private/global-table-validation';
 import { describePlan } from './private/plan-summary';
 import { regionAgnosticEncryption } from './private/region-agnostic-encryption';
@@ -98,7 +99,7 @@ export class ProductionTable extends dynamodb.TableV2 {
   private readonly globalKeys: ReplicaKeys;
 
   constructor(scope: Construct, id: string, props: ProductionTableProps) {
-    validateTableProps(props);
+    refusedAt(`${scope.node.path}/${id}`, () => validateTableProps(props));
     checkReplicasHaveRegion(scope, props.replicas?.length ?? 0);
     const encryption: DefaultEncryption = props.encryption ? { encryption: props.encryption } : defaultEncryption(scope, id);
     super(scope, id, withDefaults(props, encryption.encryption));
@@ -200,7 +201,7 @@ export class ProductionTable extends dynamodb.TableV2 {
    * Add a global secondary index, validated like the ones given in the props.
    */
   public addGlobalSecondaryIndex(props: dynamodb.GlobalSecondaryIndexPropsV2): void {
-    validateGlobalIndex(props);
+    refusedAt(this, () => validateGlobalIndex(props));
     super.addGlobalSecondaryIndex(props);
     // While super() runs, the constructor checks capacity once all the props indexes are in. The
     // alarms read the index from the table themselves.
@@ -213,7 +214,7 @@ export class ProductionTable extends dynamodb.TableV2 {
    * Add a local secondary index, validated like the ones given in the props.
    */
   public addLocalSecondaryIndex(props: dynamodb.LocalSecondaryIndexProps): void {
-    validateLocalIndex(props, this.tablePartitionKey);
+    refusedAt(this, () => validateLocalIndex(props, this.tablePartitionKey));
     super.addLocalSecondaryIndex(props);
   }
 
@@ -269,7 +270,7 @@ export class ProductionTable extends dynamodb.TableV2 {
   }
 
   private warnOnFixedCapacity(): void {
-    for (const where of checkProvisionedCapacity(this)) {
+    for (const where of refusedAt(this, () => checkProvisionedCapacity(this))) {
       if (!this.fixedCapacityWarned.has(where)) {
         this.fixedCapacityWarned.add(where);
         warnLoosened(this, LoosenedDefault.FIXED_CAPACITY,

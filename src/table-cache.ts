@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmActions } from './alarm-actions';
 import { ONE_MINUTE, productAlarm } from './private/alarm';
-import { DynamoDbKitError } from './private/errors';
+import { DynamoDbKitError, refusedAt } from './private/errors';
 import { RenderedTable } from './private/table-introspection';
 import { validateRange } from './private/validation';
 import { LoosenedDefault, warnLoosened } from './private/warnings';
@@ -184,7 +184,7 @@ export class TableCache extends Construct implements ec2.IConnectable {
 
   constructor(scope: Construct, id: string, props: TableCacheProps) {
     super(scope, id);
-    const replicationFactor = validateProps(props);
+    const replicationFactor = refusedAt(this, () => validateProps(props));
     if (!RenderedTable.of(props.table)) {
       throw new DynamoDbKitError(
         `TableCache ${this.node.path} cannot cache table ${props.table.node.path}: it is imported. TableCache needs a Table or ` +

@@ -2,7 +2,7 @@ import { Aspects, Aws, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { DynamoDbKitError } from './private/errors';
+import { DynamoDbKitError, refusedAt } from './private/errors';
 import { IndexKeySchema, RenderedTable, TableKeySchema } from './private/table-introspection';
 import { validateEnum, validateKeyAttributeName, validateResourceName } from './private/validation';
 
@@ -142,17 +142,19 @@ export class TenantAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantAccessProps) {
     super(scope, id);
-    validateTenantKey(props.tenantKey);
-    props.attributes?.forEach((name, index) => validateKeyAttributeName(`attributes[${index}]`, name));
-    if (props.attributes !== undefined && props.attributes.length === 0) {
-      throw new DynamoDbKitError('attributes must list at least one attribute (the key attributes at least), got none; omit it to allow every attribute');
-    }
-    validateIndexNames('indexes', props.indexes);
-    validateIndexNames('tenantKeyedIndexes', props.tenantKeyedIndexes);
-    if (RenderedTable.of(props.table) === undefined) {
-      refuseIndexesOfImportedTable(props);
-    }
-    validateEnum('access', props.access, TenantAccessLevel, this);
+    refusedAt(this, () => {
+      validateTenantKey(props.tenantKey);
+      props.attributes?.forEach((name, index) => validateKeyAttributeName(`attributes[${index}]`, name));
+      if (props.attributes !== undefined && props.attributes.length === 0) {
+        throw new DynamoDbKitError('attributes must list at least one attribute (the key attributes at least), got none; omit it to allow every attribute');
+      }
+      validateIndexNames('indexes', props.indexes);
+      validateIndexNames('tenantKeyedIndexes', props.tenantKeyedIndexes);
+      if (RenderedTable.of(props.table) === undefined) {
+        refuseIndexesOfImportedTable(props);
+      }
+      validateEnum('access', props.access, TenantAccessLevel);
+    });
     this.access = props.access ?? TenantAccessLevel.READ;
     const write = this.access === TenantAccessLevel.READ_WRITE;
     const table = props.table;

@@ -548,3 +548,20 @@ describe('global tables', () => {
       .toThrow("Region 'us-east-1' is not in the same region set (EU) as the primary region 'eu-west-1'");
   });
 });
+
+describe('errors say where', () => {
+  test('an error of a table names its construct path, so a user with twenty tables knows which one', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    new ProductionTable(stack, 'Orders', { partitionKey: pk });
+
+    expect(() => new ProductionTable(stack, 'Invoices', { partitionKey: pk, sortKey: { name: 'pk', type: dynamodb.AttributeType.STRING } }))
+      .toThrow(/^Stack\/Invoices: sortKey\.name must differ from the partition key's name, got 'pk' for both$/);
+  });
+
+  test('an error of an index added later names the table', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
+
+    expect(() => table.addGlobalSecondaryIndex({ indexName: 'x', partitionKey: pk })).toThrow(/^Stack\/Orders: /);
+  });
+});

@@ -241,7 +241,7 @@ describe('bad input', () => {
     expect(() => build({ tenantKey: 'TENANT#acme' })).toThrow(
       "tenantKey must contain an IAM policy variable such as ${aws:PrincipalTag/tenantId}, so that each principal reaches its own partition only, got 'TENANT#acme'",
     );
-    expect(() => build({ tenantKey: 'TENANT#${*}' })).toThrow(/^tenantKey must contain an IAM policy variable/);
+    expect(() => build({ tenantKey: 'TENANT#${*}' })).toThrow(/^Stack\/TenantAccess: tenantKey must contain an IAM policy variable/);
   });
 
   test('a tenantKey with any policy variable is accepted', () => {
@@ -250,7 +250,7 @@ describe('bad input', () => {
   });
 
   test('an empty attribute list is refused; a bad attribute name is refused with its index', () => {
-    expect(() => build({ attributes: [] })).toThrow(/^attributes must list at least one attribute/);
+    expect(() => build({ attributes: [] })).toThrow(/^Stack\/TenantAccess: attributes must list at least one attribute/);
     expect(() => build({ attributes: ['pk', ''] })).toThrow(/^attributes\[1\] must be 1-255 bytes of UTF-8, got 0 bytes/);
   });
 
