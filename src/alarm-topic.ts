@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aspects, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -9,6 +9,7 @@ import { HardenedKey } from './encryption-key';
 import { allowAlarmsToPublish } from './private/alarm-publishing';
 import { sharedConstruct } from './private/shared-construct';
 import { validateEmail, validateHttpsUrl } from './private/validation';
+import { Guidance, warnGuidance } from './private/warnings';
 
 // Fixed id at stack scope: one alarm topic per stack, whichever table or consumer asks first.
 const TOPIC_ID = 'DynamoDbKitAlarms';
@@ -66,6 +67,25 @@ export class AlarmTopic extends Construct {
     // enforceSSL makes a topic policy, which replaces SNS's default one: CloudWatch may publish
     // only through a statement of its own.
     allowAlarmsToPublish(this.topic);
+    // Subscriptions can be added until synth, so whether anyone is told is decided then.
+    Aspects.of(this).add({ visit: node => node === this && this.warnIfNobodyIsTold() });
+  }
+
+  /**
+   * A topic with no subscriber tells nobody: recorded at synth as the finding
+   * `DynamoDbChecks::AlarmTopicSubscribed`, which a team that subscribes elsewhere (another stack,
+   * a chat bot, an organization-wide setup) acknowledges once on the stack.
+   */
+  private warnIfNobodyIsTold(): void {
+    const topicArn = Stack.of(this).resolve(this.topic.topicArn);
+    const subscribed = this.node.root.node.findAll().some(node =>
+      node instanceof sns.CfnSubscription && JSON.stringify(Stack.of(node).resolve(node.topicArn)) === JSON.stringify(topicArn));
+    if (!subscribed) {
+      warnGuidance(this, Guidance.ALARM_TOPIC_NOT_SUBSCRIBED,
+        `Nobody is subscribed to the alarm topic ${this.node.path}: every alarm of the stack notifies it, and nobody is told. ` +
+        'Subscribe a person or a pager (AlarmTopic.of(stack).addEmailSubscription(...) or addHttpsSubscription(...)), or acknowledge ' +
+        'this finding where the topic is subscribed outside this app.');
+    }
   }
 
   /**

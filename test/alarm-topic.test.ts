@@ -1,5 +1,6 @@
-import { App, Lazy, Stack, Token } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AlarmActions, AlarmTopic } from '../src';
 import { listFindings, synthWithChecks } from './compliance-harness';
@@ -118,5 +119,45 @@ describe('AlarmTopic subscriptions refuse what would not reach anyone safely', (
     topic.addEmailSubscription(Token.asString(Lazy.string({ produce: () => 'oncall@example.com' })));
     topic.addHttpsSubscription(Token.asString(Lazy.string({ produce: () => 'https://pager.example.com' })));
     Template.fromStack(stack).resourceCountIs('AWS::SNS::Subscription', 2);
+  });
+});
+
+describe('nobody is told', () => {
+  const NOT_SUBSCRIBED = Match.stringLikeRegexp('Nobody is subscribed to the alarm topic Stack/DynamoDbKitAlarms.*DynamoDbChecks::AlarmTopicSubscribed');
+
+  test('a topic that nobody is subscribed to is reported at synth', () => {
+    const stack = new Stack(new App(), 'Stack');
+    AlarmTopic.of(stack);
+
+    Annotations.fromStack(stack).hasWarning('/Stack/DynamoDbKitAlarms', NOT_SUBSCRIBED);
+  });
+
+  test('an email subscription, even one added after the alarms, is enough', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const topic = AlarmTopic.of(stack);
+    new cloudwatch.Alarm(stack, 'A', { metric, threshold: 1, evaluationPeriods: 1 });
+    topic.addEmailSubscription('oncall@example.com');
+
+    Annotations.fromStack(stack).hasNoWarning('*', NOT_SUBSCRIBED);
+  });
+
+  test('a subscription of your own to the topic, from another stack, is enough', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const other = new Stack(app, 'Pager', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const topic = AlarmTopic.of(stack).topic;
+    new sns.Subscription(other, 'Sub', { topic, protocol: sns.SubscriptionProtocol.HTTPS, endpoint: 'https://pager.example.com' });
+
+    Annotations.fromStack(stack).hasNoWarning('*', NOT_SUBSCRIBED);
+  });
+
+  test('a team that subscribes outside the app acknowledges it once, on the stack', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack');
+    AlarmTopic.of(stack);
+    Validations.of(stack).acknowledge({ id: 'DynamoDbChecks::AlarmTopicSubscribed', reason: 'The topic is subscribed by the on-call chat bot, deployed by the platform team.' });
+
+    const assembly = app.synth();
+    expect(assembly.getStackArtifact(stack.artifactId).findMetadataByType('aws:cdk:warning')).toEqual([]);
   });
 });
