@@ -10,7 +10,7 @@ import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { addComplianceChecks } from './compliance';
-import { ProductionTable } from '../src';
+import { AlarmTopic, ProductionTable } from '../src';
 
 export class GlobalStack extends Stack {
   public readonly profiles: ProductionTable;
@@ -23,11 +23,15 @@ export class GlobalStack extends Stack {
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
       replicas: [{ region: 'us-east-1' }],
     });
+    // The alarms reach someone: a topic that nobody is subscribed to is reported at synth.
+    AlarmTopic.of(this).addEmailSubscription('oncall@example.com');
   }
 }
 
 if (require.main === module) {
-  const app = new App();
+  // The library makes its cross-region key references weak one by one; the app-wide default is the
+  // app's own choice (aws-cdk-lib warns until it is made): weak, as the library's, here.
+  const app = new App({ context: { '@aws-cdk/core:defaultCrossStackReferences': 'weak' } });
   addComplianceChecks(app);
   new GlobalStack(app, 'GlobalExample', { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'eu-west-1' } });
   app.synth();

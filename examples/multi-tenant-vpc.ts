@@ -14,7 +14,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { addComplianceChecks } from './compliance';
 import { encryptedLogGroup } from './stream-handler';
-import { DynamoDbGatewayEndpoint, ProductionTable, TenantAccess, TenantAccessLevel } from '../src';
+import { AlarmTopic, DynamoDbGatewayEndpoint, ProductionTable, TenantAccess, TenantAccessLevel } from '../src';
 
 /** The tenants of this example; in a real SaaS, roles are made as tenants sign up. */
 const TENANTS = ['acme', 'globex'];
@@ -182,6 +182,8 @@ export class MultiTenantStack extends Stack {
 
     this.functions = TENANTS.map(tenant => tenantFunction(this, tenant, { vpc: this.vpc, securityGroup, table: this.table, access }));
     acknowledgeDefaultSecurityGroupProvider(this);
+    // The alarms reach someone: a topic that nobody is subscribed to is reported at synth.
+    AlarmTopic.of(this).addEmailSubscription('oncall@example.com');
   }
 }
 

@@ -8,7 +8,7 @@ import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { addComplianceChecks } from './compliance';
-import { ProductionTable } from '../src';
+import { AlarmTopic, ProductionTable } from '../src';
 
 export class OrdersStack extends Stack {
   public readonly orders: ProductionTable;
@@ -26,6 +26,8 @@ export class OrdersStack extends Stack {
       }],
       timeToLiveAttribute: 'expiresAt',
     });
+    // The alarms reach someone: a topic that nobody is subscribed to is reported at synth.
+    AlarmTopic.of(this).addEmailSubscription('oncall@example.com');
   }
 }
 

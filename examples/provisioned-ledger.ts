@@ -9,7 +9,7 @@ import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { addComplianceChecks } from './compliance';
-import { ProductionTable } from '../src';
+import { AlarmTopic, ProductionTable } from '../src';
 
 export class LedgerStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -42,6 +42,8 @@ export class LedgerStack extends Stack {
         writeCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 20 }),
       }),
     });
+    // The alarms reach someone: a topic that nobody is subscribed to is reported at synth.
+    AlarmTopic.of(this).addEmailSubscription('oncall@example.com');
   }
 }
 

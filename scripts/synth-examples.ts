@@ -23,7 +23,7 @@ for (const app of apps) {
   fs.rmSync(outdir, { recursive: true, force: true });
   const started = Date.now();
   const result = spawnSync('npx', [
-    'cdk', 'synth', '--quiet', '--no-notices', '--no-version-reporting',
+    'cdk', 'synth', '--strict', '--quiet', '--no-notices', '--no-version-reporting',
     '--app', `npx ts-node --transpile-only ${path.join('examples', `${app}.ts`)}`,
     '--output', outdir,
   ], { cwd: root, encoding: 'utf-8' });
