@@ -10,6 +10,7 @@ export * from './alarm-actions';
 export * from './stream-consumer';
 export * from './table-alarms';
 export * from './gateway-endpoint';
+export * from './endpoint-policy';
 export * from './tenant-access';
 export * from './capacity-planner';
 export * from './table-cache';
