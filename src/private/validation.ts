@@ -52,13 +52,13 @@ export function validateDistinctKeys(property: string, partitionKeys: string[], 
 /**
  * An integer in [min, max]. Tokens pass through.
  */
-export function validateRange(property: string, value: number | undefined, min: number, max: number, unit = ''): void {
+export function validateRange(property: string, value: number | undefined, min: number, max: number, unit = '', scope?: IConstruct): void {
   if (value === undefined || Token.isUnresolved(value)) {
     return;
   }
   if (!Number.isInteger(value) || value < min || value > max) {
     const suffix = unit ? ` ${unit}` : '';
-    throw new DynamoDbKitError(`${property} must be an integer between ${min} and ${max}${suffix}, got ${value}`);
+    throw new DynamoDbKitError(`${property} must be an integer between ${min} and ${max}${suffix}, got ${value}`, scope);
   }
 }
 
@@ -70,7 +70,7 @@ function truncate(text: string): string {
  * A duration in [minSeconds, maxSeconds], named in the message with the unit a user thinks in.
  * Tokens pass through.
  */
-export function validateDuration(property: string, value: Duration | undefined, minSeconds: number, maxSeconds: number): void {
+export function validateDuration(property: string, value: Duration | undefined, minSeconds: number, maxSeconds: number, scope?: IConstruct): void {
   if (value === undefined || value.isUnresolved()) {
     return;
   }
@@ -78,6 +78,7 @@ export function validateDuration(property: string, value: Duration | undefined, 
   if (seconds < minSeconds || seconds > maxSeconds) {
     throw new DynamoDbKitError(
       `${property} must be between ${describeSeconds(minSeconds)} and ${describeSeconds(maxSeconds)}, got ${value.toHumanString()}`,
+      scope,
     );
   }
 }
