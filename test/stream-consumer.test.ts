@@ -331,7 +331,10 @@ describe('failure queue key', () => {
   });
 
   test('SQS-managed encryption in the queue props makes no key and grants none', () => {
-    const { template } = build({ failureQueueProps: { encryption: sqs.QueueEncryption.SQS_MANAGED } }, { encryption: dynamodb.TableEncryptionV2.dynamoOwnedKey() });
+    const { template } = build(
+      { failureQueueProps: { encryption: sqs.QueueEncryption.SQS_MANAGED } },
+      { encryption: dynamodb.TableEncryptionV2.dynamoOwnedKey() },
+    );
 
     expect(keyIds(template).filter(id => id.startsWith('DynamoDbKitFailureQueueKey'))).toEqual([]);
     const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))[0].Properties.PolicyDocument.Statement;
