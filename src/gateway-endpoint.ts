@@ -1,143 +1,17 @@
-import { Aws, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { EndpointPolicy, EndpointPolicyMode } from './endpoint-policy';
 import { EndpointPolicyBinding, EndpointService } from './private/endpoint-binding';
 import { DynamoDbKitError } from './private/errors';
 import { RenderedTable } from './private/table-introspection';
 import { sharedConstruct } from './private/shared-construct';
-import { Guidance, LoosenedDefault, warnGuidance, warnLoosened } from './private/warnings';
+import { Guidance, warnGuidance } from './private/warnings';
 
 // Fixed id under the VPC: one DynamoDB gateway endpoint per VPC, whichever table asks first.
 const ENDPOINT_ID = 'DynamoDbKitEndpoint';
-
-// "Characters per VPC endpoint policy: 20,480, including white space" (AWS PrivateLink quotas; not adjustable).
-const POLICY_MAX_CHARACTERS = 20_480;
-// Worst cases for an estimate that never undercounts: 'aws-us-gov', a 20-character region, a
-// 12-digit account and a 255-character table name (the DynamoDB maximum) when none is given.
-const ARN_FIXED_CHARACTERS = 'arn:aws-us-gov:dynamodb::123456789012:table/'.length + 20;
-const TABLE_NAME_MAX = 255;
-// Everything of the policy but the table ARNs, rendered compactly, with room to spare.
-const POLICY_BASE_CHARACTERS = 600;
-
-/**
- * The policy of a DynamoDB VPC endpoint.
- *
- * A gateway endpoint carries all DynamoDB traffic of the route tables it is in, so its policy
- * governs every workload in the VPC, not only the tables of this library.
- */
-export abstract class EndpointPolicy {
-  /**
-   * A data perimeter: principals of this account may act on tables of this account, and nothing
-   * else passes the endpoint (`aws:PrincipalAccount` and `aws:ResourceAccount`, and table ARNs of
-   * this account and region).
-   *
-   * It stops data leaving for another account's tables and reaching in from another account's
-   * principals, without breaking a neighbour's table of the same account. It names no table, so
-   * it also works when the VPC lives in another stack than the tables.
-   *
-   * Actions that take no table ARN (`dynamodb:ListTables`, `dynamodb:DescribeLimits`,
-   * `dynamodb:ListBackups`, ...) accept only `Resource: "*"`, and the perimeter grants no `"*"`: they
-   * do not pass the endpoint. Call them from outside the VPC.
-   */
-  public static dataPerimeter(): EndpointPolicy {
-    return new class extends EndpointPolicy {
-      public _bind(_endpoint: IConstruct, service: EndpointService): EndpointPolicyBinding {
-        return {
-          statements: [new iam.PolicyStatement({
-            sid: service === EndpointService.TABLES ? 'TablesOfThisAccount' : 'StreamsOfThisAccount',
-            principals: [new iam.AnyPrincipal()],
-            actions: service === EndpointService.TABLES ? ['dynamodb:*'] : STREAM_ACTIONS,
-            resources: [`arn:${Aws.PARTITION}:dynamodb:${Aws.REGION}:${Aws.ACCOUNT_ID}:table/*`],
-            conditions: {
-              StringEquals: { 'aws:PrincipalAccount': Aws.ACCOUNT_ID, 'aws:ResourceAccount': Aws.ACCOUNT_ID },
-            },
-          })],
-          addTable: () => undefined,
-        };
-      }
-    }('dataPerimeter');
-  }
-
-  /**
-   * Only the registered tables and their indexes (or, on a streams endpoint, their streams), for
-   * principals of this account.
-   *
-   * The tables must be in the endpoint's stack: their ARNs in a network stack's endpoint policy
-   * would make it depend on the tables' stack, and the tables' stack usually depends on the
-   * network. An endpoint policy holds at most 20,480 characters, so the number of tables is
-   * bounded (about 30 whose names CloudFormation generates); the library refuses a policy that
-   * could exceed it.
-   */
-  public static tablesOnly(): EndpointPolicy {
-    return new class extends EndpointPolicy {
-      public _bind(endpoint: IConstruct, service: EndpointService): EndpointPolicyBinding {
-        const statement = new iam.PolicyStatement({
-          sid: service === EndpointService.TABLES ? 'RegisteredTables' : 'StreamsOfRegisteredTables',
-          principals: [new iam.AnyPrincipal()],
-          actions: service === EndpointService.TABLES ? ['dynamodb:*'] : STREAM_ACTIONS,
-          conditions: { StringEquals: { 'aws:PrincipalAccount': Aws.ACCOUNT_ID } },
-        });
-        let estimate = POLICY_BASE_CHARACTERS;
-        const tables: string[] = [];
-        return {
-          statements: [statement],
-          addTable: table => {
-            if (tables.includes(table.tableArn)) {
-              return;
-            }
-            if (Stack.of(table) !== Stack.of(endpoint)) {
-              throw new DynamoDbKitError(
-                `EndpointPolicy.tablesOnly() cannot list table ${table.node.path}: it is in stack ${Stack.of(table).node.path}, ` +
-                `the endpoint ${endpoint.node.path} in stack ${Stack.of(endpoint).node.path}, and a table ARN in the endpoint's ` +
-                'stack would make it depend on the table\'s stack (a cycle when the tables\' stack uses the VPC). Use ' +
-                'EndpointPolicy.dataPerimeter(), which names no table, or import the table into the endpoint\'s stack by name',
-              );
-            }
-            const resources = service === EndpointService.TABLES
-              ? [table.tableArn, `${table.tableArn}/index/*`]
-              : [`${table.tableArn}/stream/*`];
-            const arnLength = ARN_FIXED_CHARACTERS + tableNameLength(table);
-            estimate += resources.length * (arnLength + 3) + (service === EndpointService.TABLES ? '/index/*'.length : '/stream/*'.length);
-            if (estimate > POLICY_MAX_CHARACTERS) {
-              throw new DynamoDbKitError(
-                `EndpointPolicy.tablesOnly() of ${endpoint.node.path} could reach ${estimate} characters with ${tables.length + 1} ` +
-                `tables (a table name that is not given counts at its maximum, ${TABLE_NAME_MAX} characters); an endpoint policy ` +
-                `holds at most ${POLICY_MAX_CHARACTERS.toLocaleString('en-US')}. Give the tables a tableName, or use EndpointPolicy.dataPerimeter()`,
-              );
-            }
-            tables.push(table.tableArn);
-            statement.addResources(...resources);
-          },
-        };
-      }
-    }('tablesOnly');
-  }
-
-  /**
-   * No policy: AWS's default, which lets any principal reach any DynamoDB table, in any account,
-   * through the endpoint. An explicit choice, recorded with the warning
-   * `DynamoDbChecks::EndpointPolicyIsPerimeter`.
-   */
-  public static open(): EndpointPolicy {
-    return new class extends EndpointPolicy {
-      public _bind(endpoint: IConstruct, _service: EndpointService): EndpointPolicyBinding {
-        warnLoosened(endpoint, LoosenedDefault.OPEN_ENDPOINT_POLICY,
-          'The endpoint policy is open (EndpointPolicy.open()): any principal may reach any DynamoDB table, in any account, through it.');
-        return { statements: [], addTable: () => undefined };
-      }
-    }('open');
-  }
-
-  /**
-   * @param mode the factory that made the policy: dataPerimeter, tablesOnly or open
-   */
-  protected constructor(public readonly mode: string) {}
-
-  /** @internal */
-  public abstract _bind(endpoint: IConstruct, service: EndpointService): EndpointPolicyBinding;
-}
 
 // What restrictTableToEndpoint denies outside the endpoint: the data plane of a table, and the
 // two actions that copy its data to where this policy does not reach (an S3 export, a new table).
@@ -147,10 +21,6 @@ const DATA_ACTIONS = [
   'dynamodb:PartiQLSelect', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete',
   'dynamodb:ExportTableToPointInTime', 'dynamodb:RestoreTableToPointInTime',
 ];
-
-// What a stream reader (KCL, the DynamoDB Streams Kinesis Adapter) calls on a stream ARN.
-// ListStreams takes only Resource "*" and is not granted: give readers the stream ARN.
-const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
 
 /**
  * Options of a VPC's DynamoDB gateway endpoint. They are accepted once, when the endpoint is
@@ -335,12 +205,14 @@ export class DynamoDbGatewayEndpoint extends Construct {
       throw new DynamoDbKitError(
         `restrictTableToEndpoint cannot restrict ${table.node.path}: it has ${replicas - 1} replica(s), and the replication ` +
         'of a global table is not covered by the restriction. Restrict a table without replicas',
+        this,
       );
     }
-    if (this.policy?.mode === 'tablesOnly') {
+    if (this.policy?.mode === EndpointPolicyMode.TABLES_ONLY) {
       throw new DynamoDbKitError(
         `restrictTableToEndpoint cannot restrict ${table.node.path} on an endpoint with EndpointPolicy.tablesOnly(): the endpoint's ` +
         'policy would name the table and the table\'s policy the endpoint, a dependency cycle. Use EndpointPolicy.dataPerimeter()',
+        this,
       );
     }
     this.addTable(table);
@@ -380,6 +252,7 @@ export class DynamoDbGatewayEndpoint extends Construct {
       if (options !== undefined) {
         throw new DynamoDbKitError(
           `The DynamoDB Streams endpoint of ${this.node.path} exists already, so its options cannot be given again`,
+          this,
         );
       }
       return this.streams.endpoint;
@@ -434,15 +307,20 @@ interface EndpointPlan {
   readonly subnets?: ec2.SubnetSelection[];
 }
 
+/**
+ * Checked before the endpoint exists, so that bad input leaves nothing in the tree; the VPC, which
+ * the endpoint would be made in, is the construct named in the errors.
+ */
 function planEndpoint(vpc: ec2.IVpc, options: DynamoDbGatewayEndpointOptions): EndpointPlan {
+  const scope = vpc as unknown as Construct;
   if (options.existingEndpoint) {
-    refuseWithExisting(options, 'existingEndpoint');
+    refuseWithExisting(scope, options, 'existingEndpoint');
     return { existing: options.existingEndpoint };
   }
   const policy = options.policy ?? EndpointPolicy.dataPerimeter();
   const found = findGatewayEndpoint(vpc);
   if (found) {
-    refuseWithExisting(options, `the DynamoDB gateway endpoint ${found.node.path}, which is reused`, true);
+    refuseWithExisting(scope, options, `the DynamoDB gateway endpoint ${found.node.path}, which is reused`, true);
     return { policy, found };
   }
   return { policy, subnets: selectRouteTableSubnets(vpc, options.subnets) };
@@ -458,12 +336,13 @@ function hasResources(statement: iam.PolicyStatement): boolean {
 
 /** The subnets of the selection, each of which must have a known route table. */
 function selectRouteTableSubnets(vpc: ec2.IVpc, selections: ec2.SubnetSelection[] | undefined): ec2.SubnetSelection[] {
+  const scope = vpc as unknown as Construct;
   const subnets = selections
     ? selections.flatMap(selection => vpc.selectSubnets(selection).subnets)
     : [...vpc.privateSubnets, ...vpc.publicSubnets, ...vpc.isolatedSubnets];
   const property = selections ? 'subnets' : 'subnets (default: every subnet of the VPC)';
   if (subnets.length === 0) {
-    throw new DynamoDbKitError(`${property} selects no subnet of ${(vpc as unknown as Construct).node.path}: a gateway endpoint needs route tables to add its route to`);
+    throw new DynamoDbKitError(`${property} selects no subnet of ${scope.node.path}: a gateway endpoint needs route tables to add its route to`, scope);
   }
   const withoutRouteTable = subnets.filter(subnet => subnet.routeTable?.routeTableId === undefined);
   if (withoutRouteTable.length > 0) {
@@ -472,17 +351,18 @@ function selectRouteTableSubnets(vpc: ec2.IVpc, selections: ec2.SubnetSelection[
       `(${withoutRouteTable.map(subnet => subnet.subnetId).join(', ')}): a gateway endpoint is a route in a route table. ` +
       'For an imported VPC, give the route table IDs (privateSubnetRouteTableIds, isolatedSubnetRouteTableIds, ...) ' +
       'to Vpc.fromVpcAttributes, or select subnets that have them',
+      scope,
     );
   }
   return [{ subnets }];
 }
 
-function refuseWithExisting(options: DynamoDbGatewayEndpointOptions, what: string, policyAllowed = false): void {
+function refuseWithExisting(scope: IConstruct, options: DynamoDbGatewayEndpointOptions, what: string, policyAllowed = false): void {
   if (!policyAllowed && options.policy) {
-    throw new DynamoDbKitError(`policy cannot be given with ${what}: its policy is managed where it was made`);
+    throw new DynamoDbKitError(`policy cannot be given with ${what}: its policy is managed where it was made`, scope);
   }
   if (options.subnets) {
-    throw new DynamoDbKitError(`subnets cannot be given with ${what}: its route tables are set where it was made`);
+    throw new DynamoDbKitError(`subnets cannot be given with ${what}: its route tables are set where it was made`, scope);
   }
 }
 
@@ -532,6 +412,7 @@ function reuse(found: ec2.GatewayVpcEndpoint | ec2.CfnVPCEndpoint, statements: i
       throw new DynamoDbKitError(
         `The policy of the DynamoDB gateway endpoint ${found.node.path} is a token, so the endpoint policy cannot be added to it: ` +
         'give it a PolicyDocument, or pass the endpoint as existingEndpoint and manage its policy yourself',
+        scope,
       );
     }
     existingStatements = document.statementCount;
@@ -548,12 +429,4 @@ function reuse(found: ec2.GatewayVpcEndpoint | ec2.CfnVPCEndpoint, statements: i
       'allows what the endpoint policy would refuse. Review them.');
   }
   return endpoint;
-}
-
-/** The table's name length when it is known at synth, else the DynamoDB maximum. */
-function tableNameLength(table: dynamodb.ITable): number {
-  if (!Token.isUnresolved(table.tableName)) {
-    return table.tableName.length;
-  }
-  return RenderedTable.of(table)?.literalTableName()?.length ?? TABLE_NAME_MAX;
 }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,9 +7,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmActions } from './alarm-actions';
-import { HardenedKey } from './encryption-key';
-import { ONE_MINUTE, productAlarm } from './private/alarm';
 import { DynamoDbKitError } from './private/errors';
+import { createFailureQueue } from './private/failure-queue';
+import { createStreamConsumerAlarms } from './private/stream-consumer-alarms';
+import { StreamConsumerMetrics } from './private/stream-consumer-metrics';
 import { RenderedTable } from './private/table-introspection';
 import { validateDuration, validateRange } from './private/validation';
 import { Guidance, LoosenedDefault, warnGuidance, warnLoosened } from './private/warnings';
@@ -22,7 +23,6 @@ const DEFAULT_BATCH_SIZE = 100;
 const DEFAULT_RETRY_ATTEMPTS = 3;
 const DEFAULT_MAX_RECORD_AGE = Duration.hours(6);
 const DEFAULT_ITERATOR_AGE_THRESHOLD = Duration.hours(1);
-const FAILURE_RETENTION = Duration.days(14);
 const MAX_FILTERS = 10;
 
 /**
@@ -120,15 +120,26 @@ export interface StreamConsumerOptions {
    * An existing standard SQS queue for the coordinates of failed batches, instead of the one the
    * consumer makes. Its alarms are made all the same. Do not also pass `failureQueueProps`.
    *
-   * @default - a new queue, encrypted with a `HardenedKey`, TLS-only, keeping messages 14 days, retained
+   * @default - a new queue, TLS-only, keeping messages 14 days, retained, and encrypted with the
+   * table's customer-managed key, or the stack's shared failure-queue key (see `failureQueueProps`)
    */
   readonly failureQueue?: sqs.IQueue;
 
   /**
    * Properties for the failure queue the consumer makes; they override its defaults. Do not also
-   * pass `failureQueue`. A `removalPolicy` other than RETAIN records a warning.
+   * pass `failureQueue`. A `removalPolicy` other than RETAIN records a warning. Pass
+   * `encryptionMasterKey` to encrypt the queue with a key of your own; its key policy must let IAM
+   * policies of the account grant its use, as the default key policy does.
    *
-   * @default - encrypted with a new `HardenedKey`, TLS-only, messages kept 14 days, RemovalPolicy.RETAIN
+   * The default key is one that exists already, not a new key per consumer (a key costs $1 a
+   * month): the table's customer-managed key when the app made it in the consumer's account and
+   * region, else one `HardenedKey` per stack (`DynamoDbKitFailureQueueKey`) that every such
+   * consumer's queue shares. With the table key, whoever may use that key and receive from the
+   * queue may read its messages; they hold only the coordinates of failed batches (shard and
+   * sequence numbers), not the records, which the table key's users are trusted with already.
+   *
+   * @default - encrypted with the table's key or the stack's failure-queue key, TLS-only, messages
+   * kept 14 days, RemovalPolicy.RETAIN
    */
   readonly failureQueueProps?: sqs.QueueProps;
 
@@ -168,9 +179,10 @@ export interface StreamConsumerProps extends StreamConsumerOptions {
  * - an event source mapping with bounded retries, bisect on error, batch item failures and a
  *   maximum record age within the stream's 24-hour retention;
  * - an on-failure SQS queue for the coordinates of failed batches (shard and sequence numbers,
- *   not the records), encrypted, TLS-only, kept 14 days and retained;
+ *   not the records), encrypted with a key that exists already, TLS-only, kept 14 days and retained;
  * - the handler role's permissions in a customer-managed policy: reading this table's stream,
- *   decrypting it with the table's key, sending to the failure queue with its key;
+ *   decrypting it with the table's key through DynamoDB, sending to the failure queue with its
+ *   key through SQS;
  * - alarms on the function's iterator age; on this mapping's failed and dropped records, from the
  *   mapping's own metrics; and on the failure queue's depth.
  *
@@ -185,6 +197,9 @@ export interface StreamConsumerProps extends StreamConsumerOptions {
  * new StreamConsumer(this, 'Projector', { table, handler });
  */
 export class StreamConsumer extends Construct {
+  /** The table whose stream is read. */
+  public readonly table: dynamodb.ITable;
+
   /** The queue that receives the coordinates of batches that failed every attempt. */
   public readonly failureQueue: sqs.IQueue;
 
@@ -195,22 +210,24 @@ export class StreamConsumer extends Construct {
   public readonly eventSourceMapping: lambda.EventSourceMapping;
 
   /** The consumer's alarms; empty when `alarmActions` is `AlarmActions.none()`. */
-  public readonly alarms: cloudwatch.IAlarm[];
+  public readonly alarms: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: StreamConsumerProps) {
     super(scope, id);
 
-    const settings = validate(props);
+    const settings = validate(this, props);
     const streamArn = props.table.tableStreamArn;
     if (streamArn === undefined || !globalTableHasStream(props.table)) {
       throw new DynamoDbKitError(
         `table ${props.table.node.path} has no stream: enable one with dynamoStream (TableV2) or stream (Table), ` +
         'or import the table with tableStreamArn',
+        this,
       );
     }
     const role = handlerRole(this, props.handler);
+    this.table = props.table;
 
-    this.failureQueue = props.failureQueue ?? this.createFailureQueue(props.failureQueueProps ?? {});
+    this.failureQueue = props.failureQueue ?? createFailureQueue(this, props.table, props.failureQueueProps ?? {});
     this.policy = this.createPolicy(props.table, streamArn, role);
 
     this.eventSourceMapping = new lambda.EventSourceMapping(this, 'Mapping', {
@@ -236,49 +253,13 @@ export class StreamConsumer extends Construct {
     // Lambda checks the role's permissions when it creates the mapping.
     this.eventSourceMapping.node.addDependency(this.policy);
 
-    this.alarms = this.createAlarms(props, settings);
+    const metrics = new StreamConsumerMetrics(props.handler, this.eventSourceMapping, this.failureQueue);
+    this.alarms = this.createAlarms(props, settings, metrics);
     if (settings.startingPosition === lambda.StartingPosition.LATEST) {
       warnLoosened(this, LoosenedDefault.STREAM_STARTS_AT_LATEST,
         'startingPosition is LATEST: records written before the mapping is created (or re-created) are never processed.');
     }
-    warnOnReaders(this, props.table, streamArn);
-  }
-
-  private createFailureQueue(queueProps: sqs.QueueProps): sqs.IQueue {
-    const encryption = queueProps.encryption;
-    const ownKey = queueProps.encryptionMasterKey === undefined
-      && (encryption === undefined || encryption === sqs.QueueEncryption.KMS);
-    const queue = new sqs.Queue(this, 'FailureQueue', {
-      retentionPeriod: FAILURE_RETENTION,
-      removalPolicy: RemovalPolicy.RETAIN,
-      enforceSSL: true,
-      ...queueProps,
-      encryptionMasterKey: ownKey
-        ? new HardenedKey(this, 'FailureQueueKey', { description: `Encrypts the stream failure queue of ${this.node.path}` })
-        : queueProps.encryptionMasterKey,
-    });
-    if (queueProps.removalPolicy !== undefined && queueProps.removalPolicy !== RemovalPolicy.RETAIN) {
-      warnLoosened(this, LoosenedDefault.FAILURE_QUEUE_NOT_RETAINED,
-        `failureQueueProps.removalPolicy is ${queueProps.removalPolicy}: deleting the stack deletes the coordinates of failed batches.`);
-    }
-    Validations.of(queue).acknowledge(
-      {
-        id: 'AwsSolutions::AwsSolutions-SQS3',
-        reason: 'This queue is the on-failure destination of a Lambda event source mapping; cdk-nag recognises only SQS redrive, ' +
-          'not a Lambda failure destination. Its depth is alarmed.',
-      },
-      {
-        id: 'Serverless::Serverless-SQSRedrivePolicy',
-        reason: 'This queue is the last stop for the coordinates of failed stream batches; a dead-letter queue of its own ' +
-          'would only move the problem. Its depth is alarmed instead.',
-      },
-      {
-        id: 'cdk-validator-cfnguard::sqs_dlq_check',
-        reason: 'CT.SQS.PR.1: this queue is itself the failure destination of a stream event source mapping, keeps messages ' +
-          '14 days, and its depth is alarmed.',
-      },
-    );
-    return queue;
+    warnOnReaders(this);
   }
 
   private createPolicy(table: dynamodb.ITable, streamArn: string, role: iam.IRole): iam.ManagedPolicy {
@@ -292,11 +273,17 @@ export class StreamConsumer extends Construct {
       // for Amazon DynamoDB"), and Lambda's DynamoDB event source needs it.
       new iam.PolicyStatement({ sid: 'ListStreams', actions: ['dynamodb:ListStreams'], resources: ['*'] }),
     ];
+    // Each key only through the service that uses it for the consumer, in this region (keys are
+    // regional): the role cannot decrypt with either key by calling KMS itself. DynamoDB calls KMS
+    // as dynamodb.<region>.amazonaws.com for the table and its stream (the AWS managed key
+    // aws/dynamodb allows no other kms:ViaService), SQS as sqs.<region>.amazonaws.com ("kms:ViaService",
+    // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
     if (table.encryptionKey) {
       statements.push(new iam.PolicyStatement({
         sid: 'DecryptTableStream',
         actions: ['kms:Decrypt'],
         resources: [table.encryptionKey.keyArn],
+        conditions: viaService('dynamodb'),
       }));
     }
     // Lambda sends to an on-failure destination with the function's execution role.
@@ -307,11 +294,11 @@ export class StreamConsumer extends Construct {
     }));
     const queueKey: kms.IKey | undefined = this.failureQueue.encryptionMasterKey;
     if (queueKey) {
-      // The library's keys keep the default key policy, which lets IAM policies of the account grant their use.
       statements.push(new iam.PolicyStatement({
         sid: 'EncryptFailedBatches',
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: [queueKey.keyArn],
+        conditions: viaService('sqs'),
       }));
     }
 
@@ -328,91 +315,25 @@ export class StreamConsumer extends Construct {
     return policy;
   }
 
-  private createAlarms(props: StreamConsumerProps, settings: Settings): cloudwatch.IAlarm[] {
+  private createAlarms(props: StreamConsumerProps, settings: Settings, metrics: StreamConsumerMetrics): cloudwatch.Alarm[] {
     const alarmActions = props.alarmActions ?? AlarmActions.stackTopic();
     if (!alarmActions.enabled) {
-      warnLoosened(this, LoosenedDefault.STREAM_CONSUMER_ALARMS,
+      warnLoosened(this, LoosenedDefault.ALARMS,
         'alarmActions is AlarmActions.none(): nobody is told when the consumer lags, fails or leaves failed batches in its queue.');
       return [];
     }
-    const actions = alarmActions.bind(this);
-    const handler = props.handler;
-    const table = props.table.node.path;
-    const threshold = settings.iteratorAgeThreshold;
-    const deadline = `within ${STREAM_RETENTION.toHours()} hours of the record's write`;
-
-    return [
-      // IteratorAge is a function metric, not one of the mapping's ("Types of metrics for Lambda
-      // functions", https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html), so
-      // it is the maximum over every mapping of the function. It is the only alarm that sees records
-      // that leave the stream unread: DroppedEventCount leaves out records that expire from the
-      // event source's retention.
-      productAlarm(this, 'IteratorAgeAlarm', {
-        metric: handler.metric('IteratorAge', { statistic: cloudwatch.Stats.MAXIMUM, period: ONE_MINUTE }),
-        threshold: threshold.toMilliseconds(),
-        evaluationPeriods: 1,
-        // Lambda publishes IteratorAge only when it invokes the function: no data means no records.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        description: `The stream consumer of ${table} lags ${threshold.toHumanString()} or more behind the stream. ` +
-          `Records older than ${settings.maxRecordAge.toHumanString()} go to the failure queue, and the stream keeps them ` +
-          `only ${STREAM_RETENTION.toHours()} hours. Check the function's errors, throttles and duration; raise ` +
-          'parallelizationFactor or batchSize if it cannot keep up.',
-      }, actions),
-      // FailedInvokeEventCount counts this mapping's records whose invocation failed, including
-      // records a handler returns in batchItemFailures, which the function's Errors metric never
-      // sees because such an invocation succeeds (same page, "Event source mapping metrics").
-      productAlarm(this, 'FailedRecordsAlarm', {
-        metric: this.mappingMetric('FailedInvokeEventCount'),
-        threshold: 1,
-        // Three minutes in a row: a batch that bisecting and retries resolve does not page.
-        evaluationPeriods: 3,
-        datapointsToAlarm: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        description: `Records of the stream of ${table} have failed in this consumer every minute for 3 minutes: the ` +
-          'function throws or times out, returns them in batchItemFailures, or Lambda cannot invoke it (permissions, a ' +
-          'deleted function or alias). Their shard does not advance while Lambda retries. Read the function\'s logs. ' +
-          'Batches that exhaust their retries go to the failure queue.',
-      }, actions),
-      productAlarm(this, 'FailureQueueAlarm', {
-        metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: ONE_MINUTE }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        // SQS stops publishing for a queue after 6 hours without API calls, even if it holds
-        // messages; keeping the last state keeps this alarm in ALARM until someone drains the queue.
-        treatMissingData: cloudwatch.TreatMissingData.IGNORE,
-        description: `A batch from the stream of ${table} failed every attempt and its coordinates are in the failure queue. ` +
-          `The queue holds shard and sequence numbers, not the records: re-read them from the stream ${deadline}, ` +
-          'process them, then delete the message (see the README, "Streams").',
-      }, actions),
-      // With an on-failure destination, DroppedEventCount counts exactly the records whose delivery
-      // there failed: it leaves out records the destination received, and counts those it refused
-      // (same page, "Event source mapping metrics"). Unlike DestinationDeliveryFailures, it is per mapping.
-      productAlarm(this, 'DroppedRecordsAlarm', {
-        metric: this.mappingMetric('DroppedEventCount'),
-        threshold: 1,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        description: `Lambda dropped records of the stream of ${table}: they ran out of retries or maxRecordAge, and the ` +
-          'failure queue refused them, so they are neither processed nor recorded. Fix the queue (permissions, key policy, ' +
-          `FIFO queues are not supported) and find the lost range in the function's logs; re-read it from the stream ${deadline}.`,
-      }, actions),
-    ];
+    return createStreamConsumerAlarms(this, metrics, {
+      tablePath: props.table.node.path,
+      maxRecordAge: settings.maxRecordAge,
+      iteratorAgeThreshold: settings.iteratorAgeThreshold,
+      streamRetention: STREAM_RETENTION,
+    }, alarmActions.bind(this));
   }
+}
 
-  /**
-   * A count that Lambda publishes for this mapping alone. The dimension's value is the mapping's
-   * UUID, which `Ref` of an AWS::Lambda::EventSourceMapping returns ("AWS::Lambda::EventSourceMapping",
-   * Return values, https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html).
-   */
-  private mappingMetric(metricName: string): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/Lambda',
-      metricName,
-      dimensionsMap: { EventSourceMappingUUID: this.eventSourceMapping.eventSourceMappingId },
-      statistic: cloudwatch.Stats.SUM,
-      period: ONE_MINUTE,
-    });
-  }
+/** A KMS call that `service` makes for the principal, in the region of the consumer's stack. */
+function viaService(service: 'dynamodb' | 'sqs'): { [operator: string]: unknown } {
+  return { StringEquals: { 'kms:ViaService': `${service}.${Aws.REGION}.amazonaws.com` } };
 }
 
 interface Settings {
@@ -421,28 +342,28 @@ interface Settings {
   readonly iteratorAgeThreshold: Duration;
 }
 
-function validate(props: StreamConsumerProps): Settings {
-  validateRange('batchSize', props.batchSize, 1, 10000);
+function validate(scope: IConstruct, props: StreamConsumerProps): Settings {
+  validateRange('batchSize', props.batchSize, 1, 10000, '', scope);
   if (props.retryAttempts === -1) {
-    throw new DynamoDbKitError('retryAttempts must be between 0 and 10000, got -1: infinite retries block a shard for up to 24 hours');
+    throw new DynamoDbKitError('retryAttempts must be between 0 and 10000, got -1: infinite retries block a shard for up to 24 hours', scope);
   }
-  validateRange('retryAttempts', props.retryAttempts, 0, 10000);
-  validateRange('parallelizationFactor', props.parallelizationFactor, 1, 10);
-  validateDuration('maxRecordAge', props.maxRecordAge, 60, STREAM_RETENTION.toSeconds());
-  validateDuration('maxBatchingWindow', props.maxBatchingWindow, 0, 300);
-  validateDuration('tumblingWindow', props.tumblingWindow, 0, 900);
-  validateDuration('iteratorAgeThreshold', props.iteratorAgeThreshold, 60, STREAM_RETENTION.toSeconds());
-  validateFilters(props.filters);
+  validateRange('retryAttempts', props.retryAttempts, 0, 10000, '', scope);
+  validateRange('parallelizationFactor', props.parallelizationFactor, 1, 10, '', scope);
+  validateDuration('maxRecordAge', props.maxRecordAge, 60, STREAM_RETENTION.toSeconds(), scope);
+  validateDuration('maxBatchingWindow', props.maxBatchingWindow, 0, 300, scope);
+  validateDuration('tumblingWindow', props.tumblingWindow, 0, 900, scope);
+  validateDuration('iteratorAgeThreshold', props.iteratorAgeThreshold, 60, STREAM_RETENTION.toSeconds(), scope);
+  validateFilters(scope, props.filters);
 
   const startingPosition = props.startingPosition ?? lambda.StartingPosition.TRIM_HORIZON;
   if (startingPosition === lambda.StartingPosition.AT_TIMESTAMP) {
-    throw new DynamoDbKitError('startingPosition must be TRIM_HORIZON or LATEST, got AT_TIMESTAMP: DynamoDB streams do not support it');
+    throw new DynamoDbKitError('startingPosition must be TRIM_HORIZON or LATEST, got AT_TIMESTAMP: DynamoDB streams do not support it', scope);
   }
   if (props.failureQueue && props.failureQueueProps) {
-    throw new DynamoDbKitError('failureQueue and failureQueueProps cannot both be given: pass an existing queue or properties for a new one');
+    throw new DynamoDbKitError('failureQueue and failureQueueProps cannot both be given: pass an existing queue or properties for a new one', scope);
   }
   if (props.failureQueue?.fifo || props.failureQueueProps?.fifo) {
-    throw new DynamoDbKitError('the failure queue must be a standard queue: Lambda cannot send failed stream batches to a FIFO queue');
+    throw new DynamoDbKitError('the failure queue must be a standard queue: Lambda cannot send failed stream batches to a FIFO queue', scope);
   }
 
   const maxRecordAge = props.maxRecordAge ?? DEFAULT_MAX_RECORD_AGE;
@@ -452,6 +373,7 @@ function validate(props: StreamConsumerProps): Settings {
     throw new DynamoDbKitError(
       `iteratorAgeThreshold must be less than maxRecordAge (${maxRecordAge.toHumanString()}), got ${iteratorAgeThreshold.toHumanString()}: ` +
       'records would be discarded before the alarm fires',
+      scope,
     );
   }
   return { startingPosition, maxRecordAge, iteratorAgeThreshold };
@@ -465,13 +387,14 @@ function defaultIteratorAgeThreshold(maxRecordAge: Duration): Duration {
   return half < DEFAULT_ITERATOR_AGE_THRESHOLD.toSeconds() ? Duration.seconds(half) : DEFAULT_ITERATOR_AGE_THRESHOLD;
 }
 
-function validateFilters(filters: Array<{ [key: string]: any }> | undefined): void {
+function validateFilters(scope: IConstruct, filters: Array<{ [key: string]: any }> | undefined): void {
   if (filters === undefined || Token.isUnresolved(filters)) {
     return;
   }
   if (filters.length > MAX_FILTERS) {
     throw new DynamoDbKitError(
       `filters must hold at most ${MAX_FILTERS} filters (5 unless your Lambda quota was raised), got ${filters.length}`,
+      scope,
     );
   }
   const seen: string[] = [];
@@ -484,10 +407,11 @@ function validateFilters(filters: Array<{ [key: string]: any }> | undefined): vo
       throw new DynamoDbKitError(
         `filters[${index}] must be made with lambda.FilterCriteria.filter(...), a { pattern } holding a JSON object, ` +
         `got ${JSON.stringify(filter)}`,
+        scope,
       );
     }
     if (seen.includes(pattern)) {
-      throw new DynamoDbKitError(`filters[${index}] repeats filters[${seen.indexOf(pattern)}]: each filter must be unique, got ${pattern}`);
+      throw new DynamoDbKitError(`filters[${index}] repeats filters[${seen.indexOf(pattern)}]: each filter must be unique, got ${pattern}`, scope);
     }
     seen.push(pattern);
   });
@@ -513,6 +437,7 @@ function handlerRole(scope: IConstruct, handler: lambda.IFunction): iam.IRole {
       `handler ${handler.node.path} has no known role, so the consumer cannot grant it access to the stream. ` +
       'Import the function with lambda.Function.fromFunctionAttributes(scope, id, { functionArn, role }), ' +
       'passing its execution role (iam.Role.fromRoleArn works).',
+      scope,
     );
   }
   const account = Stack.of(scope).account;
@@ -521,24 +446,23 @@ function handlerRole(scope: IConstruct, handler: lambda.IFunction): iam.IRole {
     throw new DynamoDbKitError(
       `handler.role must be in account ${account}, the stack's, got a role of account ${roleAccount}: ` +
       'a managed policy can only be attached to a role of its own account',
+      scope,
     );
   }
   return role;
 }
 
-// Consumers per stream, per app: the reader guidance counts every StreamConsumer on a table.
-const readersByApp = new WeakMap<IConstruct, Map<string, number>>();
-
 /**
  * DynamoDB throttles more than two readers per stream shard, and AWS advises one reader for a
- * global table. Warns on each consumer beyond that.
+ * global table. Warns on each consumer beyond that. The readers are counted in the construct tree,
+ * every stack of the app, at the time this one is added: consumers whose table has this stream ARN
+ * (two imports of one table count as one table).
  */
-function warnOnReaders(consumer: StreamConsumer, table: dynamodb.ITable, streamArn: string): void {
-  const root = consumer.node.root;
-  const readers = readersByApp.get(root) ?? new Map<string, number>();
-  readersByApp.set(root, readers);
-  const count = (readers.get(streamArn) ?? 0) + 1;
-  readers.set(streamArn, count);
+function warnOnReaders(consumer: StreamConsumer): void {
+  const table = consumer.table;
+  const count = consumer.node.root.node.findAll()
+    .filter(c => c instanceof StreamConsumer && c.table !== undefined && c.table.tableStreamArn === table.tableStreamArn)
+    .length;
 
   const globalTable = replicaCount(table) > 1;
   const limit = globalTable ? 1 : 2;

@@ -74,7 +74,7 @@ describe('one endpoint per VPC', () => {
     new ProductionTable(stack, 'Orders', { partitionKey: pk }).addVpcEndpoint(vpc);
 
     expect(() => DynamoDbGatewayEndpoint.of(vpc, { policy: EndpointPolicy.tablesOnly() })).toThrow(
-      'call DynamoDbGatewayEndpoint.of(vpc, options) before the first table calls addVpcEndpoint(vpc)',
+      /^Stack\/Vpc\/DynamoDbKitEndpoint: The DynamoDB gateway endpoint of Stack\/Vpc exists already.*call DynamoDbGatewayEndpoint.of\(vpc, options\) before the first table calls addVpcEndpoint\(vpc\)$/,
     );
     expect(() => DynamoDbGatewayEndpoint.of(vpc)).not.toThrow();
   });
@@ -336,10 +336,10 @@ describe('an imported VPC', () => {
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', attributes);
 
     expect(() => DynamoDbGatewayEndpoint.of(vpc, { subnets: [{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] })).toThrow(
-      /^subnets selects 2 subnet\(s\) without a known route table \(subnet-aaaa1111, subnet-bbbb2222\)/,
+      /^Stack\/Imported: subnets selects 2 subnet\(s\) without a known route table \(subnet-aaaa1111, subnet-bbbb2222\)/,
     );
     expect(() => new ProductionTable(stack, 'Orders', { partitionKey: pk }).addVpcEndpoint(vpc)).toThrow(
-      /^subnets \(default: every subnet of the VPC\) selects 2 subnet\(s\) without a known route table/,
+      /^Stack\/Imported: subnets \(default: every subnet of the VPC\) selects 2 subnet\(s\) without a known route table/,
     );
   });
 
@@ -362,7 +362,7 @@ describe('an imported VPC', () => {
     const existing = ec2.GatewayVpcEndpoint.fromGatewayVpcEndpointId(stack, 'Existing', 'vpce-0123456789abcdef0');
 
     expect(() => DynamoDbGatewayEndpoint.of(vpc, { existingEndpoint: existing, policy: EndpointPolicy.tablesOnly() })).toThrow(
-      'policy cannot be given with existingEndpoint: its policy is managed where it was made',
+      'Stack/Imported: policy cannot be given with existingEndpoint: its policy is managed where it was made',
     );
   });
 });
@@ -500,7 +500,7 @@ describe('restricting a table to the endpoint', () => {
     const endpoint = DynamoDbGatewayEndpoint.of(vpc, { policy: EndpointPolicy.tablesOnly() });
 
     expect(() => endpoint.restrictTableToEndpoint(orders)).toThrow(
-      'restrictTableToEndpoint cannot restrict Stack/Orders on an endpoint with EndpointPolicy.tablesOnly()',
+      'Stack/Vpc/DynamoDbKitEndpoint: restrictTableToEndpoint cannot restrict Stack/Orders on an endpoint with EndpointPolicy.tablesOnly()',
     );
   });
 
@@ -520,7 +520,7 @@ describe('restricting a table to the endpoint', () => {
     const global = new dynamodb.TableV2(stack, 'Global', { partitionKey: pk, replicas: [{ region: 'us-east-1' }] });
 
     expect(() => DynamoDbGatewayEndpoint.of(vpc).restrictTableToEndpoint(global)).toThrow(
-      /^restrictTableToEndpoint cannot restrict Stack\/Global: it has 1 replica\(s\)/,
+      /^Stack\/Vpc\/DynamoDbKitEndpoint: restrictTableToEndpoint cannot restrict Stack\/Global: it has 1 replica\(s\)/,
     );
   });
 });

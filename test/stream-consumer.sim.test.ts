@@ -17,9 +17,16 @@ import { decide, SimulatedStack } from './sim/simulator';
 
 type Context = Record<string, string | string[]>;
 
-function consumerStack() {
+/**
+ * A stack with one consumer. Its table has the library's customer-managed key, or, with
+ * `ownedKey`, DynamoDB's own key, so that the failure queue takes the stack's shared key.
+ */
+function consumerStack(ownedKey = false) {
   const stack = new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region: REGION } });
-  const table = new ProductionTable(stack, 'Orders', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+  const table = new ProductionTable(stack, 'Orders', {
+    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    encryption: ownedKey ? dynamodb.TableEncryptionV2.dynamoOwnedKey() : undefined,
+  });
   const handler = new lambda.Function(stack, 'Handler', {
     runtime: lambda.Runtime.NODEJS_24_X,
     handler: 'index.handler',
@@ -29,20 +36,29 @@ function consumerStack() {
 
   const sim = SimulatedStack.of(stack);
   const tableId = sim.only('AWS::DynamoDB::GlobalTable');
-  const tableKey = sim.only('AWS::KMS::Key', p => p.Description === 'Encrypts the DynamoDB table Stack/Orders');
+  const tableKey = ownedKey ? undefined : sim.only('AWS::KMS::Key', p => p.Description === 'Encrypts the DynamoDB table Stack/Orders');
   const queue = sim.only('AWS::SQS::Queue');
-  const queueKey = sim.only('AWS::KMS::Key', p => p.Description === 'Encrypts the stream failure queue of Stack/Orders/Projector');
+  // The key the queue names, found through the template rather than assumed.
+  const queueKeyArn: string = sim.properties(queue).KmsMasterKeyId;
   const role = sim.role(sim.only('AWS::IAM::Role', p => JSON.stringify(p.AssumeRolePolicyDocument).includes('lambda.amazonaws.com')));
-  return { sim, role, streamArn: sim.arn(tableId, 'StreamArn'), tableKey, queue, queueKey };
+  return { sim, role, streamArn: sim.arn(tableId, 'StreamArn'), tableKey, queue, queueKeyArn };
 }
 
-const { sim, role, streamArn, tableKey, queue, queueKey } = consumerStack();
+const { sim, role, streamArn, tableKey: maybeTableKey, queue, queueKeyArn } = consumerStack();
+const tableKey = maybeTableKey!;
 const queueArn = sim.arn(queue);
+/** The logical ID of the key whose ARN is `arn`. */
+function keyWithArn(stack: SimulatedStack, arn: string): string {
+  const [id, ...others] = stack.logicalIds('AWS::KMS::Key').filter(candidate => stack.arn(candidate) === arn);
+  expect(others).toEqual([]);
+  return id;
+}
+const queueKey = keyWithArn(sim, queueKeyArn);
 
 /** A request the handler's role makes itself (Lambda polling, Lambda sending to the destination). */
 const asRole = (): Context => roleRequest(role.arn);
-/** A KMS request that DynamoDB or SQS makes with the role's credentials. */
-const viaService = (service: 'dynamodb' | 'sqs'): Context =>
+/** A KMS request that a service makes with the role's credentials. */
+const viaService = (service: 'dynamodb' | 'sqs' | 'sns' | 'backup'): Context =>
   roleRequest(role.arn, { 'aws:ViaAWSService': 'true', ...kmsViaService(service, REGION, ACCOUNT) });
 
 const byRole = (action: string, resource: string, context: Context, resourcePolicy?: any) => decide({
@@ -82,6 +98,19 @@ describe("the handler's role decrypts the stream with the table's key, through D
     const otherKey = `arn:aws:kms:${REGION}:${ACCOUNT}:key/00000000-0000-4000-8000-000000000000`;
     expect(await byRole('kms:Decrypt', otherKey, viaService('dynamodb'), keyPolicy)).toBe('ImplicitlyDenied');
   });
+
+  test('kms:Decrypt called by the role itself, without kms:ViaService: denied', async () => {
+    expect(await byRole('kms:Decrypt', tableKeyArn, asRole(), keyPolicy)).toBe('ImplicitlyDenied');
+  });
+
+  test('kms:Decrypt via another service (SNS): denied', async () => {
+    expect(await byRole('kms:Decrypt', tableKeyArn, viaService('sns'), keyPolicy)).toBe('ImplicitlyDenied');
+  });
+
+  test('kms:Decrypt via DynamoDB of another region: denied (keys are regional)', async () => {
+    const elsewhere = roleRequest(role.arn, { 'aws:ViaAWSService': 'true', ...kmsViaService('dynamodb', 'us-east-1', ACCOUNT) });
+    expect(await byRole('kms:Decrypt', tableKeyArn, elsewhere, keyPolicy)).toBe('ImplicitlyDenied');
+  });
 });
 
 describe("the handler's role records failed batches in the failure queue, and in no other", () => {
@@ -106,22 +135,59 @@ describe("the handler's role records failed batches in the failure queue, and in
   });
 });
 
-describe("the handler's role uses the failure queue's key, through SQS", () => {
+describe("the handler's role uses the failure queue's key, the table's, through SQS", () => {
   const keyPolicy = sim.keyPolicy(queueKey);
-  const queueKeyArn = sim.arn(queueKey);
+
+  test("the queue is encrypted with the table's key: no key of its own", () => {
+    expect(queueKey).toBe(tableKey);
+    expect(sim.logicalIds('AWS::KMS::Key', p => /failure queue/.test(p.Description ?? ''))).toEqual([]);
+  });
 
   test.each(['kms:GenerateDataKey', 'kms:Decrypt'])('%s via SQS: allowed', async action => {
     expect(await byRole(action, queueKeyArn, viaService('sqs'), keyPolicy)).toBe('Allowed');
   });
 
-  test("the table's key is not the queue's: kms:GenerateDataKey of it denied", async () => {
-    expect(await byRole('kms:GenerateDataKey', sim.arn(tableKey), viaService('sqs'), sim.keyPolicy(tableKey))).toBe('ImplicitlyDenied');
+  test.each(['kms:GenerateDataKey', 'kms:Decrypt'])('%s called by the role itself, without kms:ViaService: denied', async action => {
+    expect(await byRole(action, queueKeyArn, asRole(), keyPolicy)).toBe('ImplicitlyDenied');
+  });
+
+  test.each(['kms:GenerateDataKey', 'kms:Decrypt'])('%s via another service (SNS): denied', async action => {
+    expect(await byRole(action, queueKeyArn, viaService('sns'), keyPolicy)).toBe('ImplicitlyDenied');
+  });
+
+  test('kms:GenerateDataKey via DynamoDB: denied (only SQS encrypts with it for the role)', async () => {
+    expect(await byRole('kms:GenerateDataKey', queueKeyArn, viaService('dynamodb'), keyPolicy)).toBe('ImplicitlyDenied');
+  });
+});
+
+describe("without a customer-managed table key, the handler's role uses the stack's failure-queue key, through SQS", () => {
+  const owned = consumerStack(true);
+  const ownedKey = keyWithArn(owned.sim, owned.queueKeyArn);
+  const keyPolicy = owned.sim.keyPolicy(ownedKey);
+  const request = (context: Context) => roleRequest(owned.role.arn, context);
+  const byOwnedRole = (action: string, context: Context) => decide({
+    principal: owned.role.session, action, resource: owned.queueKeyArn, context, identityPolicies: owned.role.policies, resourcePolicy: keyPolicy,
+  });
+
+  test('the queue is encrypted with the stack key', () => {
+    expect(owned.sim.properties(ownedKey).Description).toBe('Encrypts the stream failure queues of Stack');
+  });
+
+  test.each(['kms:GenerateDataKey', 'kms:Decrypt'])('%s via SQS: allowed', async action => {
+    expect(await byOwnedRole(action, request({ 'aws:ViaAWSService': 'true', ...kmsViaService('sqs', REGION, ACCOUNT) }))).toBe('Allowed');
+  });
+
+  test.each(['kms:GenerateDataKey', 'kms:Decrypt'])('%s without kms:ViaService: denied', async action => {
+    expect(await byOwnedRole(action, request({}))).toBe('ImplicitlyDenied');
+  });
+
+  test.each(['kms:GenerateDataKey', 'kms:Decrypt'])('%s via another service (DynamoDB): denied', async action => {
+    expect(await byOwnedRole(action, request({ 'aws:ViaAWSService': 'true', ...kmsViaService('dynamodb', REGION, ACCOUNT) }))).toBe('ImplicitlyDenied');
   });
 });
 
 describe("the consumer's queue key lets only AWS services create grants", () => {
   const keyPolicy = sim.keyPolicy(queueKey);
-  const queueKeyArn = sim.arn(queueKey);
   const admin = { arn: `arn:aws:iam::${ACCOUNT}:role/KeyAdmin`, session: `arn:aws:sts::${ACCOUNT}:assumed-role/KeyAdmin/session` };
   const everyKmsAction = [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] }];
   // CreateGrant carries the grantee and the operations; a service that creates the grant for one of

@@ -1,5 +1,6 @@
 import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -57,21 +58,14 @@ describe('defaults', () => {
     });
   });
 
-  test('failed batches go to an encrypted, TLS-only queue that keeps messages 14 days and is retained', () => {
+  test('failed batches go to a TLS-only queue that keeps messages 14 days, is retained, and is encrypted with the table key', () => {
     const { template } = build();
-    const key = ref(template, 'AWS::KMS::Key', '^OrdersProjectorFailureQueueKey');
+    const tableKey = ref(template, 'AWS::KMS::Key', '^OrdersKey');
 
     template.hasResource('AWS::SQS::Queue', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
-      Properties: { MessageRetentionPeriod: 14 * 24 * 3600, KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } },
-    });
-    template.hasResource('AWS::KMS::Key', {
-      DeletionPolicy: 'Retain',
-      Properties: {
-        EnableKeyRotation: true,
-        KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowGrantsOnlyForAwsServices', Effect: 'Deny' })]) },
-      },
+      Properties: { MessageRetentionPeriod: 14 * 24 * 3600, KmsMasterKeyId: { 'Fn::GetAtt': [tableKey, 'Arn'] } },
     });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
@@ -111,12 +105,15 @@ describe('defaults', () => {
 });
 
 describe('permissions', () => {
-  test('the handler role gets exactly stream read, the table key, and the failure queue with its key, in a managed policy', () => {
+  test('the handler role gets exactly stream read, the table key through DynamoDB, and the failure queue with its key through SQS, in a managed policy', () => {
     const { template } = build();
     const table = ref(template, 'AWS::DynamoDB::GlobalTable', '^Orders');
     const tableKey = ref(template, 'AWS::KMS::Key', '^OrdersKey');
     const queue = ref(template, 'AWS::SQS::Queue', '^OrdersProjectorFailureQueue');
-    const queueKey = ref(template, 'AWS::KMS::Key', '^OrdersProjectorFailureQueueKey');
+    const queueKey = tableKey;
+    const via = (service: string) => ({
+      StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', [`${service}.`, { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+    });
     const role = ref(template, 'AWS::IAM::Role', '^HandlerServiceRole');
 
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
@@ -130,13 +127,20 @@ describe('permissions', () => {
             Resource: { 'Fn::GetAtt': [table, 'StreamArn'] },
           },
           { Sid: 'ListStreams', Effect: 'Allow', Action: 'dynamodb:ListStreams', Resource: '*' },
-          { Sid: 'DecryptTableStream', Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [tableKey, 'Arn'] } },
+          {
+            Sid: 'DecryptTableStream',
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: { 'Fn::GetAtt': [tableKey, 'Arn'] },
+            Condition: via('dynamodb'),
+          },
           { Sid: 'SendFailedBatches', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queue, 'Arn'] } },
           {
             Sid: 'EncryptFailedBatches',
             Effect: 'Allow',
             Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
             Resource: { 'Fn::GetAtt': [queueKey, 'Arn'] },
+            Condition: via('sqs'),
           },
         ],
       },
@@ -181,7 +185,7 @@ describe('permissions', () => {
     const handler = lambda.Function.fromFunctionArn(stack, 'Imported', 'arn:aws:lambda:eu-west-1:111111111111:function:projector');
 
     expect(() => table.addStreamConsumer('Projector', { handler })).toThrow(DynamoDbKitError);
-    expect(() => table.addStreamConsumer('Projector2', { handler })).toThrow(/has no known role.*fromFunctionAttributes/);
+    expect(() => table.addStreamConsumer('Projector2', { handler })).toThrow(/^Stack\/Orders\/Projector2: handler Stack\/Imported has no known role.*fromFunctionAttributes/);
   });
 
   test('a role of another account is refused', () => {
@@ -192,7 +196,7 @@ describe('permissions', () => {
       role: iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::222222222222:role/projector-role'),
     });
 
-    expect(() => table.addStreamConsumer('Projector', { handler })).toThrow(/handler.role must be in account 111111111111/);
+    expect(() => table.addStreamConsumer('Projector', { handler })).toThrow(/^Stack\/Orders\/Projector: handler.role must be in account 111111111111/);
   });
 });
 
@@ -257,8 +261,127 @@ describe('failure queue', () => {
     table.addStreamConsumer('Projector', { handler: handlerIn(stack), failureQueueProps: { encryptionMasterKey: key } });
 
     const template = Template.fromStack(stack);
-    expect(Object.keys(template.findResources('AWS::KMS::Key')).filter(id => id.includes('FailureQueueKey'))).toEqual([]);
+    expect(Object.keys(template.findResources('AWS::KMS::Key')).filter(id => id.startsWith('DynamoDbKitFailureQueueKey'))).toEqual([]);
     template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MyQueueKey'), 'Arn'] } });
+  });
+});
+
+describe('failure queue key', () => {
+  const KEY = 'AWS::KMS::Key';
+  const keyIds = (template: Template) => Object.keys(template.findResources(KEY)).sort();
+
+  test('with a customer-managed table key, the queue uses it and the consumer adds no key', () => {
+    const keysOf = (withConsumer: boolean) => {
+      const stack = new Stack(new App(), 'Stack', { env: ENV });
+      const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
+      if (withConsumer) {
+        table.addStreamConsumer('Projector', { handler: handlerIn(stack) });
+      }
+      return keyIds(Template.fromStack(stack));
+    };
+
+    expect(keysOf(true)).toEqual(keysOf(false));
+    const { consumer, table } = build();
+    expect(consumer.failureQueue.encryptionMasterKey).toBe(table.encryptionKey);
+  });
+
+  test('without one, the queues of every consumer of the stack share one HardenedKey at stack scope', () => {
+    const owned = { partitionKey: pk, encryption: dynamodb.TableEncryptionV2.dynamoOwnedKey() };
+    const tablesIn = (stack: Stack) => [new ProductionTable(stack, 'Orders', owned), new ProductionTable(stack, 'Invoices', owned)];
+    const bare = new Stack(new App(), 'Stack', { env: ENV });
+    tablesIn(bare);
+    handlerIn(bare);
+    const before = keyIds(Template.fromStack(bare));
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const [orders, invoices] = tablesIn(stack);
+    const handler = handlerIn(stack);
+
+    const first = orders.addStreamConsumer('Projector', { handler });
+    const second = invoices.addStreamConsumer('Projector', { handler });
+
+    const template = Template.fromStack(stack);
+    const added = keyIds(template).filter(id => !before.includes(id));
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatch(/^DynamoDbKitFailureQueueKey/);
+    expect(first.failureQueue.encryptionMasterKey).toBe(second.failureQueue.encryptionMasterKey);
+    expect(first.failureQueue.encryptionMasterKey!.node.path).toEqual('Stack/DynamoDbKitFailureQueueKey');
+    template.hasResource(KEY, {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        Description: 'Encrypts the stream failure queues of Stack',
+        EnableKeyRotation: true,
+        KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowGrantsOnlyForAwsServices', Effect: 'Deny' })]) },
+      },
+    });
+    template.resourcePropertiesCountIs('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [added[0], 'Arn'] } }, 2);
+  });
+
+  test('an imported table key is not used for the queue: its key policy is unknown', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const imported = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-4000-8000-000000000000');
+    const table = new dynamodb.TableV2(stack, 'Plain', {
+      partitionKey: pk,
+      dynamoStream: dynamodb.StreamViewType.NEW_IMAGE,
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(imported),
+    });
+
+    const consumer = new StreamConsumer(stack, 'Projector', { table, handler: handlerIn(stack) });
+
+    expect(consumer.failureQueue.encryptionMasterKey!.node.path).toEqual('Stack/DynamoDbKitFailureQueueKey');
+  });
+
+  test('SQS-managed encryption in the queue props makes no key and grants none', () => {
+    const { template } = build(
+      { failureQueueProps: { encryption: sqs.QueueEncryption.SQS_MANAGED } },
+      { encryption: dynamodb.TableEncryptionV2.dynamoOwnedKey() },
+    );
+
+    expect(keyIds(template).filter(id => id.startsWith('DynamoDbKitFailureQueueKey'))).toEqual([]);
+    const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))[0].Properties.PolicyDocument.Statement;
+    expect(statements.map((s: any) => s.Sid)).toEqual(['ReadTableStream', 'ListStreams', 'SendFailedBatches']);
+  });
+});
+
+describe('resources', () => {
+  const counts = (template: Template) => {
+    const byType: Record<string, number> = {};
+    for (const resource of Object.values(template.toJSON().Resources as Record<string, { Type: string }>)) {
+      byType[resource.Type] = (byType[resource.Type] ?? 0) + 1;
+    }
+    return byType;
+  };
+  const added = (tableProps: Partial<ProductionTableProps>, consumers: number) => {
+    const synth = (withConsumers: boolean) => {
+      const stack = new Stack(new App(), 'Stack', { env: ENV });
+      const tables = Array.from({ length: consumers }, (_, i) => new ProductionTable(stack, `Table${i}`, { partitionKey: pk, ...tableProps }));
+      const handler = handlerIn(stack);
+      if (withConsumers) {
+        tables.forEach(table => table.addStreamConsumer('Projector', { handler }));
+      }
+      return counts(Template.fromStack(stack));
+    };
+    const before = synth(false);
+    const after = synth(true);
+    return Object.fromEntries(Object.entries(after)
+      .map(([type, count]) => [type, count - (before[type] ?? 0)])
+      .filter(([, count]) => count !== 0));
+  };
+
+  test('a fully featured consumer adds 8 resources: its mapping, queue, queue policy, managed policy and 4 alarms; no key', () => {
+    expect(added({}, 1)).toEqual({
+      'AWS::Lambda::EventSourceMapping': 1,
+      'AWS::SQS::Queue': 1,
+      'AWS::SQS::QueuePolicy': 1,
+      'AWS::IAM::ManagedPolicy': 1,
+      'AWS::CloudWatch::Alarm': 4,
+    });
+  });
+
+  test('on tables without a customer-managed key, the stack adds one key for all of them', () => {
+    const owned = { encryption: dynamodb.TableEncryptionV2.dynamoOwnedKey() };
+
+    expect(added(owned, 1)['AWS::KMS::Key']).toBe(1);
+    expect(added(owned, 3)['AWS::KMS::Key']).toBe(1);
   });
 });
 
@@ -340,8 +463,8 @@ describe('validation', () => {
     ['tumblingWindow 16 min', () => ({ tumblingWindow: Duration.minutes(16) }), /tumblingWindow must be between 0 seconds and 15 minutes, got 16 minutes/],
     ['AT_TIMESTAMP', () => ({ startingPosition: lambda.StartingPosition.AT_TIMESTAMP }), /startingPosition must be TRIM_HORIZON or LATEST, got AT_TIMESTAMP/],
     ['a queue and queue props', stack => ({ failureQueue: new sqs.Queue(stack, 'Q'), failureQueueProps: {} }), /failureQueue and failureQueueProps cannot both be given/],
-    ['a FIFO queue', stack => ({ failureQueue: fifo(stack) }), /must be a standard queue/],
-    ['FIFO queue props', () => ({ failureQueueProps: { fifo: true } }), /must be a standard queue/],
+    ['a FIFO queue', stack => ({ failureQueue: fifo(stack) }), /the failure queue must be a standard queue/],
+    ['FIFO queue props', () => ({ failureQueueProps: { fifo: true } }), /the failure queue must be a standard queue/],
     ['11 filters', () => ({ filters: distinctFilters(11) }), /filters must hold at most 10 filters/],
     ['a repeated filter', () => ({ filters: [...distinctFilters(2), ...distinctFilters(1)] }), /filters\[2\] repeats filters\[0\]: each filter must be unique/],
     ['a filter without a pattern', () => ({ filters: [{ eventName: ['INSERT'] }] }), /filters\[0\] must be made with lambda.FilterCriteria.filter/],
@@ -371,7 +494,8 @@ describe('validation', () => {
     const props = options(stack);
 
     expect(() => table.addStreamConsumer('Projector', { handler: handlerIn(stack), ...props })).toThrow(DynamoDbKitError);
-    expect(() => table.addStreamConsumer('Projector2', { handler: handlerIn(stack, 'Handler2'), ...props })).toThrow(message);
+    expect(() => table.addStreamConsumer('Projector2', { handler: handlerIn(stack, 'Handler2'), ...props }))
+      .toThrow(new RegExp(`^Stack/Orders/Projector2: ${message.source}`));
   });
 
   test.each(passing)('%s is accepted', (_name, options) => {
@@ -382,7 +506,7 @@ describe('validation', () => {
     const stack = new Stack(new App(), 'Stack', { env: ENV });
     const table = new dynamodb.TableV2(stack, 'Plain', { partitionKey: pk });
 
-    expect(() => new StreamConsumer(stack, 'Projector', { table, handler: handlerIn(stack) })).toThrow(/table Stack\/Plain has no stream/);
+    expect(() => new StreamConsumer(stack, 'Projector', { table, handler: handlerIn(stack) })).toThrow(/^Stack\/Projector: table Stack\/Plain has no stream/);
   });
 });
 
@@ -474,14 +598,15 @@ describe('alarms', () => {
       expect(alarms.map(alarm => alarm.Properties.Dimensions)).toEqual(mappings.map(byMapping));
     }
     const path = (consumer: StreamConsumer, id: string) => consumer.alarms.find(alarm => alarm.node.id === id)!.node.path;
-    expect(path(first, 'DroppedRecordsAlarm')).toEqual('Stack/Orders/Projector/DroppedRecordsAlarm');
-    expect(path(second, 'DroppedRecordsAlarm')).toEqual('Stack/Invoices/Projector/DroppedRecordsAlarm');
+    expect(path(first, 'DroppedRecords')).toEqual('Stack/Orders/Projector/DroppedRecords');
+    expect(path(second, 'DroppedRecords')).toEqual('Stack/Invoices/Projector/DroppedRecords');
   });
 
-  test('the alarms have stable ids', () => {
+  test('the alarms have stable ids, nouns without an Alarm suffix like the table\'s, and are Alarms', () => {
     const { consumer } = build();
 
-    expect(consumer.alarms.map(alarm => alarm.node.id)).toEqual(['IteratorAgeAlarm', 'FailedRecordsAlarm', 'FailureQueueAlarm', 'DroppedRecordsAlarm']);
+    expect(consumer.alarms.map(alarm => alarm.node.id)).toEqual(['IteratorAge', 'FailedRecords', 'FailureQueueDepth', 'DroppedRecords']);
+    consumer.alarms.forEach(alarm => expect(alarm).toBeInstanceOf(cloudwatch.Alarm));
   });
 
   test('the iterator age threshold is an option, and defaults to half of a short maxRecordAge', () => {
@@ -510,7 +635,7 @@ describe('alarms', () => {
     expect(consumer.alarms).toEqual([]);
     template.resourcePropertiesCountIs(ALARM, { AlarmDescription: Match.stringLikeRegexp('stream') }, 0);
     Annotations.fromStack(stack).hasWarning('/Stack/Orders/Projector',
-      Match.stringLikeRegexp('nobody is told.*\\[ack: DynamoDbChecks::StreamConsumerAlarmsNotify\\]'));
+      Match.stringLikeRegexp('nobody is told.*\\[ack: DynamoDbChecks::AlarmsNotify\\]'));
   });
 });
 
@@ -599,6 +724,6 @@ describe('StreamConsumer on any table', () => {
 
     Template.fromStack(stack).hasResourceProperties(MAPPING, { EventSourceArn: streamArn });
     expect(() => new StreamConsumer(stack, 'Broken', { table: withoutStream, handler: handlerIn(stack, 'H2') }))
-      .toThrow(/table Stack\/WithoutStream has no stream/);
+      .toThrow(/^Stack\/Broken: table Stack\/WithoutStream has no stream/);
   });
 });

@@ -22,11 +22,12 @@ export function sharedConstruct<T extends Construct>(
   }
   if (type.prototype.isPrototypeOf(existing)) {
     if (tooLate !== undefined) {
-      throw new DynamoDbKitError(tooLate);
+      throw new DynamoDbKitError(tooLate, existing);
     }
     return existing as T;
   }
   throw new DynamoDbKitError(
     `${parent.node.path}/${id} is reserved for the library's shared ${type.name}, but another construct uses that id; rename it`,
+    existing,
   );
 }

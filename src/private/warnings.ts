@@ -23,7 +23,6 @@ export enum LoosenedDefault {
   BACKUP = 'DynamoDbChecks::InBackupPlan',
   FIXED_CAPACITY = 'DynamoDbChecks::ProvisionedCapacityAutoscaled',
   ALARMS = 'DynamoDbChecks::AlarmsNotify',
-  STREAM_CONSUMER_ALARMS = 'DynamoDbChecks::StreamConsumerAlarmsNotify',
   STREAM_STARTS_AT_LATEST = 'DynamoDbChecks::StreamConsumerStartsAtTrimHorizon',
   FAILURE_QUEUE_NOT_RETAINED = 'DynamoDbChecks::FailureQueueRetained',
   OPEN_ENDPOINT_POLICY = 'DynamoDbChecks::EndpointPolicyIsPerimeter',
