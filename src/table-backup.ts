@@ -1,4 +1,4 @@
-import { Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -137,7 +137,9 @@ export class TableBackup extends Construct {
     this.vaultKey = new HardenedKey(this, 'VaultKey', {
       description: `Encrypts the AWS Backup vault of DynamoDB tables in ${Stack.of(this).stackName}`,
     });
+    const name = retainedName(Stack.of(this));
     this.vault = new backup.BackupVault(this, 'Vault', {
+      backupVaultName: name,
       encryptionKey: this.vaultKey,
       removalPolicy: RemovalPolicy.RETAIN,
       lockConfiguration: props.vaultLock && {
@@ -152,6 +154,7 @@ export class TableBackup extends Construct {
       moveToColdStorageAfter: copy.moveToColdStorageAfter,
     }));
     this.plan = new backup.BackupPlan(this, 'Plan', {
+      backupPlanName: name,
       backupVault: this.vault,
       backupPlanRules: [new backup.BackupPlanRule({
         ruleName: schedule.ruleName,
@@ -280,4 +283,26 @@ function validateBackupProps(props: TableBackupProps, scope: IConstruct): void {
     const copyRetention = copy.retention === undefined ? retentionDays : wholeDays(`${where}retention`, copy.retention, scope);
     validateColdStorage(where, copyRetention, wholeDays(`${where}moveToColdStorageAfter`, copy.moveToColdStorageAfter, scope), scope);
   });
+}
+
+/** Vault and plan names hold at most 50 of `[a-zA-Z0-9-_]` (AWS Backup API reference, CreateBackupVault and CreateBackupPlan). */
+const NAME_MAX = 50;
+const NAME_SUFFIX = '-dynamodb-12345678'.length;
+
+/**
+ * The name of the stack's vault and plan: `<stack name>-dynamodb-<8 hex>`, the hex taken from the
+ * stack's `AWS::StackId`, which CloudFormation makes anew for every stack it creates.
+ *
+ * Vault names are unique per account and region, and the vault is retained: after `cdk destroy`, a
+ * stack deployed again under the same name would ask for the name of the vault it left behind, and
+ * fail. With the suffix, it cannot collide with its predecessor. The stack name says which stack the
+ * plan serves in a console of many plans. Long or unusual stack names are cut and cleaned, so the
+ * name always matches `^[a-zA-Z0-9\-_]{2,50}$`, which aws-cdk-lib checks only for names that are
+ * not tokens.
+ */
+function retainedName(stack: Stack): string {
+  const stackName = Token.isUnresolved(stack.stackName) ? 'DynamoDbBackups' : stack.stackName;
+  const stem = stackName.replace(/[^a-zA-Z0-9_-]/g, '-').slice(0, NAME_MAX - NAME_SUFFIX);
+  const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+  return `${stem}-dynamodb-${Fn.select(0, Fn.split('-', stackUuid))}`;
 }

@@ -385,3 +385,32 @@ describe('TableBackup bad input', () => {
     );
   });
 });
+
+describe('names that a retained predecessor cannot collide with', () => {
+  const suffix = { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] };
+
+  test('the vault and the plan are named for the stack, with a suffix from AWS::StackId, new for every stack CloudFormation creates', () => {
+    const stack = new Stack(new App(), 'Orders');
+    new ProductionTable(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+
+    const template = Template.fromStack(stack);
+    const name = { 'Fn::Join': ['', ['Orders-dynamodb-', suffix]] };
+    template.hasResourceProperties('AWS::Backup::BackupVault', { BackupVaultName: name });
+    template.hasResourceProperties('AWS::Backup::BackupPlan', { BackupPlan: Match.objectLike({ BackupPlanName: name }) });
+  });
+
+  test.each([
+    ['the longest stack name CloudFormation allows', `A${'-b'.repeat(63)}c`],
+    ['a short stack name', 'S'],
+  ])('%s is cut: the name stays within ^[a-zA-Z0-9\\-_]{2,50}$', (_case, stackName) => {
+    const stack = new Stack(new App(), 'Stack', { stackName });
+    new ProductionTable(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+
+    const [vault] = Object.values(Template.fromStack(stack).findResources('AWS::Backup::BackupVault')) as any[];
+    const [literal, token] = vault.Properties.BackupVaultName['Fn::Join'][1];
+    expect(token).toEqual(suffix);
+    // The suffix is the first group of the stack's UUID: 8 hexadecimal characters.
+    const longest = `${literal}12345678`;
+    expect(longest).toMatch(/^[a-zA-Z0-9\-_]{2,50}$/);
+  });
+});
