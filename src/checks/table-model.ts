@@ -102,8 +102,33 @@ export function isTrue(value: unknown): boolean {
   return value === true || value === 'true';
 }
 
+/**
+ * True for a value the template leaves to deploy time: a Ref, an Fn:: function, or a string with a
+ * CDK token marker in it. Literals (strings, numbers, booleans, lists, plain objects) are not tokens.
+ */
+export function isToken(value: unknown): boolean {
+  if (typeof value === 'string') {
+    return value.includes('${Token[');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return false;
+  }
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
+}
+
 /** True when a template fragment refers to a resource by Ref or Fn::GetAtt. */
 export function refersTo(fragment: unknown, logicalId: string): boolean {
   const json = JSON.stringify(fragment ?? null);
   return json.includes(`{"Ref":"${logicalId}"}`) || json.includes(`{"Fn::GetAtt":["${logicalId}",`);
+}
+
+/** The logical ID a Ref or an Fn::GetAtt names. */
+export function referencedResource(fragment: unknown): string | undefined {
+  const ref = (fragment as any)?.Ref;
+  if (typeof ref === 'string') {
+    return ref;
+  }
+  const getAtt = (fragment as any)?.['Fn::GetAtt'];
+  return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
 }
