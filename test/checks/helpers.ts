@@ -86,3 +86,9 @@ export function logicalId(construct: IConstruct): string {
   const element = (construct instanceof CfnElement ? construct : construct.node.defaultChild) as CfnElement;
   return Stack.of(element).getLogicalId(element);
 }
+
+/** Both verdicts of one rule from one run (an app synthesizes once, so run the checks once). */
+export function verdictsOf(scope: IConstruct, ruleName: string, props?: DynamoDbChecksProps): { failing: Finding[]; undecided: Finding[] } {
+  const result = runChecks(scope, props);
+  return { failing: result.findings[ruleName] ?? [], undecided: result.undecided[ruleName] ?? [] };
+}
