@@ -180,10 +180,11 @@ export class DynamoDbChecks implements IPolicyValidationPlugin {
   }
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const templates = context.templatePaths.map(templatePath => ({ templatePath, template: readTemplate(templatePath) }));
+    const regions = new Map((context.stackTemplates ?? []).map(stack => [stack.templatePath, stack.region]));
+    const templates = context.templatePaths.map(templatePath => ({ templatePath, template: readTemplate(templatePath), region: regions.get(templatePath) }));
     const violations: PolicyViolation[] = [
-      ...TABLE_RULES.flatMap(rule => this.report(rule, templates.flatMap(({ templatePath, template }) =>
-        TableModel.allIn(template).map(table => ({ templatePath, resource: table, run: () => rule.check(table, this.settings) }))))),
+      ...TABLE_RULES.flatMap(rule => this.report(rule, templates.flatMap(({ templatePath, template, region }) =>
+        TableModel.allIn(template, region).map(table => ({ templatePath, resource: table, run: () => rule.check(table, this.settings) }))))),
       ...CLUSTER_RULES.flatMap(rule => this.report(rule, templates.flatMap(({ templatePath, template }) =>
         ClusterModel.allIn(template).map(cluster => ({ templatePath, resource: cluster, run: () => rule.check(cluster, this.settings) }))))),
     ];
