@@ -196,12 +196,6 @@ export class TableCache extends Construct implements ec2.IConnectable {
 
     const subnets = this.selectSubnets(props);
     this.availabilityZones = this.placeNodes(props, subnets, replicationFactor);
-    if (replicationFactor < FAULT_TOLERANT_NODES) {
-      warnLoosened(this, LoosenedDefault.CACHE_NOT_FAULT_TOLERANT,
-        `replicationFactor is ${replicationFactor}: AWS does not recommend fewer than ${FAULT_TOLERANT_NODES} nodes in production, ` +
-        'as a one- or two-node DAX cluster is not fault tolerant and can become unavailable or lose cached data. ' +
-        'Control Tower\'s CT.DAX.PR.2 (cdk-validator-cfnguard::dax_cluster_multi_az_check) reports it too.');
-    }
 
     const role = new iam.Role(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('dax.amazonaws.com'),
@@ -238,6 +232,12 @@ export class TableCache extends Construct implements ec2.IConnectable {
     });
     // DAX uses the role as soon as the cluster exists.
     this.cluster.node.addDependency(this.policy);
+    if (replicationFactor < FAULT_TOLERANT_NODES) {
+      warnLoosened(this, LoosenedDefault.CACHE_NOT_FAULT_TOLERANT,
+        `replicationFactor is ${replicationFactor}: AWS does not recommend fewer than ${FAULT_TOLERANT_NODES} nodes in production, ` +
+        'as a one- or two-node DAX cluster is not fault tolerant and can become unavailable or lose cached data. ' +
+        'Control Tower\'s CT.DAX.PR.2 (cdk-validator-cfnguard::dax_cluster_multi_az_check) reports it too.', this.cluster);
+    }
     this.clusterArn = this.cluster.attrArn;
     this.endpointUrl = this.cluster.attrClusterDiscoveryEndpointUrl;
 

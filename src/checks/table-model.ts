@@ -35,10 +35,15 @@ export const GLOBAL_TABLE_TYPE = 'AWS::DynamoDB::GlobalTable';
 
 export class TableModel {
   /** Every DynamoDB table in a template. */
-  public static allIn(template: Template): TableModel[] {
+  /**
+   * Every DynamoDB table in a template.
+   *
+   * @param region the stack's region, when the stack has one
+   */
+  public static allIn(template: Template, region?: string): TableModel[] {
     return Object.entries(template.Resources ?? {})
       .filter(([, resource]) => resource.Type === TABLE_TYPE || resource.Type === GLOBAL_TABLE_TYPE)
-      .map(([logicalId, resource]) => new TableModel(logicalId, resource, template));
+      .map(([logicalId, resource]) => new TableModel(logicalId, resource, template, region));
   }
 
   public readonly isGlobal: boolean;
@@ -53,6 +58,7 @@ export class TableModel {
     public readonly logicalId: string,
     resource: TemplateResource,
     public readonly template: Template,
+    private readonly region?: string,
   ) {
     this.isGlobal = resource.Type === GLOBAL_TABLE_TYPE;
     this.properties = resource.Properties ?? {};
@@ -86,9 +92,19 @@ export class TableModel {
     return mode === undefined || mode === 'PROVISIONED';
   }
 
-  /** Tags of the table (of every replica, for a global table). */
+  /**
+   * Tags of the table as its own region sees them: for a global table, those of the replica in the
+   * stack's region (`Region` is `{ Ref: AWS::Region }` or the stack's region), since that replica is
+   * the resource the stack's services (AWS Backup, say) act on. When no replica is known to be local,
+   * the tags of every replica.
+   */
   public tags(): Array<{ Key: unknown; Value: unknown }> {
-    return this.replicaSettings().flatMap(settings => Array.isArray(settings.properties.Tags) ? settings.properties.Tags : []);
+    const replicas = this.replicaSettings();
+    const local = this.isGlobal
+      ? replicas.filter(settings => settings.properties.Region?.Ref === 'AWS::Region' ||
+        (this.region !== undefined && settings.properties.Region === this.region))
+      : replicas;
+    return (local.length > 0 ? local : replicas).flatMap(settings => Array.isArray(settings.properties.Tags) ? settings.properties.Tags : []);
   }
 
   /** Other resources of the template of a given type. */
@@ -102,8 +118,33 @@ export function isTrue(value: unknown): boolean {
   return value === true || value === 'true';
 }
 
+/**
+ * True for a value the template leaves to deploy time: a Ref, an Fn:: function, or a string with a
+ * CDK token marker in it. Literals (strings, numbers, booleans, lists, plain objects) are not tokens.
+ */
+export function isToken(value: unknown): boolean {
+  if (typeof value === 'string') {
+    return value.includes('${Token[');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return false;
+  }
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
+}
+
 /** True when a template fragment refers to a resource by Ref or Fn::GetAtt. */
 export function refersTo(fragment: unknown, logicalId: string): boolean {
   const json = JSON.stringify(fragment ?? null);
   return json.includes(`{"Ref":"${logicalId}"}`) || json.includes(`{"Fn::GetAtt":["${logicalId}",`);
+}
+
+/** The logical ID a Ref or an Fn::GetAtt names. */
+export function referencedResource(fragment: unknown): string | undefined {
+  const ref = (fragment as any)?.Ref;
+  if (typeof ref === 'string') {
+    return ref;
+  }
+  const getAtt = (fragment as any)?.['Fn::GetAtt'];
+  return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
 }

@@ -1,7 +1,7 @@
 import { Aws, Stack, Tags } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { findingsOf, logicalId, newStack, PK } from './helpers';
+import { ENV, findingsOf, logicalId, newStack, PK } from './helpers';
 import { TableBackup } from '../../src';
 
 const RULE = 'InBackupPlan';
@@ -149,6 +149,32 @@ describe('selections written with intrinsics and conditions', () => {
 
     expect(findingsOf(stack, RULE)).toEqual([{ resourceLogicalId: logicalId(table), locations: ['Properties'] }]);
     expect(findingsOf(other, RULE)).toEqual([{ resourceLogicalId: logicalId(otherTable), locations: ['Properties'] }]);
+  });
+});
+
+describe('AWS::DynamoDB::GlobalTable with several replicas', () => {
+  // AWS Backup in the stack's region backs up the replica in that region: its tags decide a tag selection.
+  function threeReplicas(stack: Stack, tagged: 'primary' | 'second'): dynamodb.TableV2 {
+    const table = new dynamodb.TableV2(stack, 'Table', { partitionKey: PK, replicas: [{ region: 'us-west-2' }, { region: 'eu-west-1' }] });
+    // Replicas/2 is the primary, in the stack's region (us-east-1); Replicas/1 is eu-west-1
+    (table.node.defaultChild as dynamodb.CfnGlobalTable).addPropertyOverride(
+      tagged === 'primary' ? 'Replicas.2.Tags' : 'Replicas.1.Tags', [{ Key: 'backup', Value: 'daily' }]);
+    dailyPlan(stack).addSelection('Tagged', { resources: [backup.BackupResource.fromTag('backup', 'daily')] });
+    return table;
+  }
+
+  test('passes when the replica in the stack\'s region carries the selected tag', () => {
+    const stack = newStack(ENV);
+    threeReplicas(stack, 'primary');
+
+    expect(findingsOf(stack, RULE)).toEqual([]);
+  });
+
+  test('fails when only the second replica, in another region, carries it', () => {
+    const stack = newStack(ENV);
+    const table = threeReplicas(stack, 'second');
+
+    expect(findingsOf(stack, RULE)).toEqual([{ resourceLogicalId: logicalId(table), locations: ['Properties'] }]);
   });
 });
 

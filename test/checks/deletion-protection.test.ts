@@ -80,3 +80,16 @@ describe('Table (AWS::DynamoDB::Table)', () => {
     }]);
   });
 });
+
+describe('AWS::DynamoDB::GlobalTable with three replicas', () => {
+  test('fails only the second replica, which turns it off', () => {
+    const stack = newStack(ENV);
+    const table = new dynamodb.TableV2(stack, 'Table', {
+      partitionKey: PK,
+      deletionProtection: true,
+      replicas: [{ region: 'us-west-2' }, { region: 'eu-west-1', deletionProtection: false }],
+    });
+
+    expect(findingsOf(stack, RULE)).toEqual([{ resourceLogicalId: logicalId(table), locations: ['Properties/Replicas/1/DeletionProtectionEnabled'] }]);
+  });
+});

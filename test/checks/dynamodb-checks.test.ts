@@ -1,10 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Fn, Stack, Validations } from 'aws-cdk-lib';
+import * as dax from 'aws-cdk-lib/aws-dax';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { ENV, logicalId, newApp, newStack, PK, runChecks } from './helpers';
 import { DynamoDbChecks, ProductionTable } from '../../src';
+import { DynamoDbKitError } from '../../src/private/errors';
 
+// The table rules that judge every table without parameters.
 const RULES = [
   'PointInTimeRecoveryEnabled',
   'CustomerManagedKeyEncryption',
@@ -13,9 +16,94 @@ const RULES = [
   'InBackupPlan',
   'ContributorInsightsEnabled',
 ];
+// The table rules that judge only when their parameter is given, and the DAX cluster rules.
+const PARAMETER_RULES = ['KmsKeyAllowListed', 'TableTagged', 'BackupCopiedToRegions', 'BackupCopiedToAccounts', 'BackupVaultLocked'];
+const CLUSTER_RULES = ['CacheEncryptedAtRest', 'CacheEncryptedInTransit', 'CacheFaultTolerant'];
 
-test('ruleIds lists the six rules', () => {
-  expect(new DynamoDbChecks().ruleIds).toEqual(RULES);
+test('ruleIds lists the table rules, then the cluster rules', () => {
+  expect(new DynamoDbChecks().ruleIds).toEqual([...RULES, ...PARAMETER_RULES, ...CLUSTER_RULES]);
+});
+
+describe('DynamoDbChecksProps', () => {
+  test('new DynamoDbChecks(), (app) and (app, {}) all work', () => {
+    const app = newApp();
+    expect(() => [new DynamoDbChecks(), new DynamoDbChecks(app), new DynamoDbChecks(app, {})]).not.toThrow();
+  });
+
+  test.each([
+    [{ minProvisionedReadCapacity: 0 }, 'minProvisionedReadCapacity must be an integer from 1 to 40000 (Security Hub DynamoDB.1), got 0'],
+    [{ minProvisionedWriteCapacity: 40001 }, 'minProvisionedWriteCapacity must be an integer from 1 to 40000 (Security Hub DynamoDB.1), got 40001'],
+    [{ targetReadUtilization: 19 }, 'targetReadUtilization must be an integer from 20 to 90 (Security Hub DynamoDB.1), got 19'],
+    [{ targetWriteUtilization: 70.5 }, 'targetWriteUtilization must be an integer from 20 to 90 (Security Hub DynamoDB.1), got 70.5'],
+    [{ minRecoveryPeriodInDays: 36 }, 'minRecoveryPeriodInDays must be an integer from 1 to 35 (DynamoDB RecoveryPeriodInDays), got 36'],
+    [{ requiredTagKeys: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] }, 'requiredTagKeys must list 1-6 tag keys (Security Hub DynamoDB.5), got 7'],
+    [{ requiredTagKeys: ['aws:owner'] }, "requiredTagKeys[0] must be a tag key of 1-128 characters that does not start with 'aws:', got 'aws:owner'"],
+    [{ requiredTagKeys: [] }, 'requiredTagKeys must list at least one entry, or be left out; got an empty list'],
+    [{ kmsKeyArns: ['arn:aws:s3:::bucket'] }, "kmsKeyArns[0] must be a KMS key or alias ARN"],
+    [{ crossRegionList: ['Frankfurt'] }, "crossRegionList[0] must be a region name such as eu-central-1, got 'Frankfurt'"],
+    [{ crossAccountList: ['12345'] }, "crossAccountList[0] must be a 12-digit account id, got '12345'"],
+  ])('refuses %j', (props, message) => {
+    expect(() => new DynamoDbChecks(undefined, props)).toThrow(DynamoDbKitError);
+    expect(() => new DynamoDbChecks(undefined, props)).toThrow(message);
+  });
+
+  test('accepts the bounds of each range', () => {
+    expect(() => new DynamoDbChecks(undefined, {
+      minProvisionedReadCapacity: 1,
+      minProvisionedWriteCapacity: 40000,
+      targetReadUtilization: 20,
+      targetWriteUtilization: 90,
+      minRecoveryPeriodInDays: 35,
+      requiredTagKeys: ['owner'],
+      kmsKeyArns: ['arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000', 'TableKey1234ABCD'],
+      crossRegionList: ['eu-central-1'],
+      crossAccountList: ['222222222222'],
+      backupVaultLockCheck: true,
+    })).not.toThrow();
+  });
+});
+
+describe('findings that cannot be decided at synth', () => {
+  test('are violations of the same rule, with an error severity and a description that says so', () => {
+    const stack = newStack();
+    const cluster = new dax.CfnCluster(stack, 'Cluster', {
+      iamRoleArn: 'arn:aws:iam::111111111111:role/dax',
+      nodeType: 'dax.r5.large',
+      replicationFactor: 3,
+      availabilityZones: Fn.getAzs(),
+      sseSpecification: { sseEnabled: true },
+      clusterEndpointEncryptionType: 'TLS',
+    });
+
+    const { report } = runChecks(stack);
+
+    expect(report.success).toBe(false);
+    expect(report.violations).toEqual([expect.objectContaining({
+      ruleName: 'CacheFaultTolerant',
+      severity: 'error',
+      description: expect.stringMatching(/^Cannot decide at synth: .* The DAX cluster does not have/),
+      ruleMetadata: { verdict: 'cannot decide at synth' },
+      violatingResources: [expect.objectContaining({ resourceLogicalId: logicalId(cluster), locations: ['Properties/AvailabilityZones'] })],
+    })]);
+  });
+
+  test('one acknowledgement of the rule clears them under synth', () => {
+    const app = withChecks();
+    const stack = new Stack(app, 'Stack');
+    const cluster = new dax.CfnCluster(stack, 'Cluster', {
+      iamRoleArn: 'arn:aws:iam::111111111111:role/dax',
+      nodeType: 'dax.r5.large',
+      replicationFactor: 3,
+      availabilityZones: Fn.getAzs(),
+      sseSpecification: { sseEnabled: true },
+      clusterEndpointEncryptionType: 'TLS',
+    });
+    Validations.of(cluster).acknowledge({ id: 'DynamoDbChecks::CacheFaultTolerant', reason: 'The stack is deployed only to regions with three zones.' });
+
+    expect(() => app.synth()).not.toThrow();
+    const [plugin] = readReport(app).pluginReports;
+    expect(plugin.suppressedViolations.map((v: any) => [v.ruleName, v.acknowledgedId])).toEqual([['CacheFaultTolerant', 'DynamoDbChecks::CacheFaultTolerant']]);
+  });
 });
 
 describe('validate', () => {

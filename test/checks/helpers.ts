@@ -5,7 +5,7 @@ import { App, CfnElement, Environment, IPolicyValidationContext, PolicyValidatio
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
-import { DynamoDbChecks } from '../../src';
+import { DynamoDbChecks, DynamoDbChecksProps } from '../../src';
 
 /** A stack with a known environment: TableV2 replicas and customer-managed keys need a region. */
 export const ENV: Environment = { account: '111111111111', region: 'us-east-1' };
@@ -22,8 +22,10 @@ export interface Finding {
 /** What DynamoDbChecks said about an app. */
 export interface CheckResult {
   readonly report: PolicyValidationPluginReport;
-  /** Rule name to the tables it flagged. A rule that flagged nothing is absent. */
+  /** Rule name to the resources it flagged. A rule that flagged nothing is absent. */
   readonly findings: Record<string, Finding[]>;
+  /** Rule name to the resources it could not decide at synth (reported as violations that say so). */
+  readonly undecided: Record<string, Finding[]>;
 }
 
 /** An app that writes its assembly to a fresh temporary directory, with no validation plugins. */
@@ -40,7 +42,7 @@ export function newStack(env?: Environment): Stack {
  * Synthesizes the app of `scope` without any plugin, then runs `DynamoDbChecks` on its templates
  * with the context the framework would give it.
  */
-export function runChecks(scope: IConstruct): CheckResult {
+export function runChecks(scope: IConstruct, props?: DynamoDbChecksProps): CheckResult {
   const app = scope.node.root as App;
   const assembly = app.synth();
   const stackTemplates = assembly.stacks.map(stack => ({
@@ -54,26 +56,39 @@ export function runChecks(scope: IConstruct): CheckResult {
     stackTemplates,
     appConstruct: app,
   };
-  const report = new DynamoDbChecks(app).validate(context);
+  const report = new DynamoDbChecks(app, props).validate(context);
   fs.rmSync(assembly.directory, { recursive: true, force: true });
 
   const findings: Record<string, Finding[]> = {};
+  const undecided: Record<string, Finding[]> = {};
   for (const violation of report.violations) {
-    findings[violation.ruleName] = violation.violatingResources.map(resource => ({
+    const into = violation.ruleMetadata?.verdict === 'cannot decide at synth' ? undecided : findings;
+    into[violation.ruleName] = [...into[violation.ruleName] ?? [], ...violation.violatingResources.map(resource => ({
       resourceLogicalId: resource.resourceLogicalId,
       locations: resource.locations,
-    }));
+    }))];
   }
-  return { report, findings };
+  return { report, findings, undecided };
 }
 
 /** The findings of one rule; empty when it flagged nothing. */
-export function findingsOf(scope: IConstruct, ruleName: string): Finding[] {
-  return runChecks(scope).findings[ruleName] ?? [];
+export function findingsOf(scope: IConstruct, ruleName: string, props?: DynamoDbChecksProps): Finding[] {
+  return runChecks(scope, props).findings[ruleName] ?? [];
+}
+
+/** The resources one rule could not decide at synth; empty when it decided every one. */
+export function undecidedOf(scope: IConstruct, ruleName: string, props?: DynamoDbChecksProps): Finding[] {
+  return runChecks(scope, props).undecided[ruleName] ?? [];
 }
 
 /** The logical ID of a construct's CloudFormation resource (an L2's default child, or the L1 itself). */
 export function logicalId(construct: IConstruct): string {
   const element = (construct instanceof CfnElement ? construct : construct.node.defaultChild) as CfnElement;
   return Stack.of(element).getLogicalId(element);
+}
+
+/** Both verdicts of one rule from one run (an app synthesizes once, so run the checks once). */
+export function verdictsOf(scope: IConstruct, ruleName: string, props?: DynamoDbChecksProps): { failing: Finding[]; undecided: Finding[] } {
+  const result = runChecks(scope, props);
+  return { failing: result.findings[ruleName] ?? [], undecided: result.undecided[ruleName] ?? [] };
 }

@@ -13,12 +13,15 @@ export const InBackupPlan: TableRule = {
   name: 'InBackupPlan',
   description: 'The DynamoDB table is not selected by any AWS Backup plan in its template, so it has no backups outside DynamoDB that survive the table or its account settings.',
   fix: 'Use a ProductionTable (it joins the stack backup plan), call TableBackup.of(stack).addTable(table), or add the table to an AWS Backup selection.',
-  check: table => {
-    const selected = table.resourcesOfType(BACKUP_SELECTION_TYPE)
-      .some(([, selection]) => selects(selection.Properties?.BackupSelection ?? {}, table));
-    return selected ? [] : ['Properties'];
-  },
+  check: table => backupSelectionsOf(table).length > 0 ? [] : ['Properties'],
 };
+
+/** The AWS Backup selections of the table's template that select it. */
+export function backupSelectionsOf(table: TableModel): Array<Record<string, any>> {
+  return table.resourcesOfType(BACKUP_SELECTION_TYPE)
+    .map(([, selection]) => selection.Properties ?? {})
+    .filter(selection => selects(selection.BackupSelection ?? {}, table));
+}
 
 /**
  * AWS Backup selects a resource that Resources or ListOfTags names, that NotResources does not
@@ -47,7 +50,7 @@ function names(resource: unknown, table: TableModel): boolean {
 }
 
 /** A string, or an Fn::Join of strings and pseudo parameters (`arn:${Aws.PARTITION}:...`), as text. */
-function literalArn(resource: unknown): string | undefined {
+export function literalArn(resource: unknown): string | undefined {
   if (typeof resource === 'string') {
     return resource;
   }

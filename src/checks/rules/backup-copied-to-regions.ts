@@ -1,0 +1,28 @@
+import { copyDestinations } from '../backup-plans';
+import { findings, TableRule } from '../table-rule';
+
+/**
+ * With `crossRegionList`, every listed region receives a copy of the table's backups: a copy
+ * action of a backup plan that selects the table names a vault in that region. AWS Config's
+ * dynamodb-resources-protected-by-backup-plan takes the same list as `crossRegionList`:
+ * https://docs.aws.amazon.com/config/latest/developerguide/dynamodb-resources-protected-by-backup-plan.html
+ */
+export const BackupCopiedToRegions: TableRule = {
+  name: 'BackupCopiedToRegions',
+  description: 'No backup plan that selects the DynamoDB table copies its recovery points to every region that DynamoDbChecks\' ' +
+    'crossRegionList names, so a regional outage or a compromised region can take the backups with the table.',
+  fix: 'Add a copy to a vault in each listed region, for example TableBackup.of(stack, { copies: [{ destinationVaultArn }] }), ' +
+    'or a copyActions entry of your backup plan\'s rule.',
+  check: (table, settings) => {
+    const regions = settings.crossRegionList;
+    if (regions === undefined) {
+      return [];
+    }
+    const { known, unknown } = copyDestinations(table);
+    const missing = regions.filter(region => !known.some(destination => destination.region === region));
+    if (missing.length === 0) {
+      return [];
+    }
+    return unknown ? findings([], ['Properties']) : ['Properties'];
+  },
+};
