@@ -57,7 +57,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@cloud-copilot/iam-simulate@^0.1.173',
     // Property-based tests.
     'fast-check@^4',
+    // Integration tests (test/integ.*.ts) for people with AWS accounts; the last alpha on npm,
+    // whose peer range (aws-cdk-lib ^2.245.0) accepts ours.
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/integ-runner@~2.197.10',
   ],
+  // integ-runner runs test/integ.*.ts and a jest test checks their snapshots: projen's own
+  // integ tasks would deploy or snapshot them a second time.
+  integrationTestAutoDiscover: false,
 
   // Construct Hub renders a language tab only for a configured target.
   publishToPypi: {
@@ -92,7 +99,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // Examples and scripts use the compliance packs, which are dev dependencies.
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'build-tools', 'examples', 'scripts'] },
-  gitignore: ['cdk.out/', '.tmp/', '*.tgz', '.jsii.tabl.json'],
+  // cdk-integ.out.*: integ-runner's working assemblies next to each integ test.
+  gitignore: ['cdk.out/', '.tmp/', '*.tgz', '.jsii.tabl.json', 'cdk-integ.out.*'],
 });
 
 // unrs-resolver 1.13.0 (through eslint-import-resolver-typescript) lists platform bindings that
@@ -110,6 +118,20 @@ project.addTask('examples', {
   exec: 'ts-node --transpile-only scripts/synth-examples.ts',
 });
 project.tsconfigDev.addInclude('../scripts/**/*.ts');
+
+// Synth time, memory, resources, template size and fixed cost of ProductionTable against the
+// plain aws-cdk-lib equivalent; a script rather than a timed test, because timings belong to a machine.
+project.addTask('bench', {
+  description: 'Benchmark synthesis of N fully featured tables against the hand-written aws-cdk-lib equivalent',
+  exec: 'ts-node --transpile-only scripts/bench.ts',
+  receiveArgs: true,
+});
+
+// The package as a user meets it: the jsii tarball installed into a fresh CDK app outside the repo.
+project.addTask('package-smoke', {
+  description: 'Install dist/js/*.tgz into a fresh CDK app next to aws-cdk-lib, constructs and the CLI, and cdk synth it',
+  exec: 'bash .ci/package-smoke/run',
+});
 
 // Snippets in the README and in doc comments must compile, as Construct Hub renders them per language.
 project.addTask('rosetta', {
