@@ -11,3 +11,4 @@ export * from './tenant-access';
 export * from './capacity-planner';
 export * from './table-cache';
 export * from './replica-key-stack';
+export * from './stack-dashboard';
