@@ -6,6 +6,7 @@ import { DASHBOARD_LIMITS, DashboardUsage, usageOf } from './private/dashboard-l
 import { dashboardName, dashboardUrl, linkAlarmToDashboard } from './private/dashboard-link';
 import { DynamoDbKitError } from './private/errors';
 import { sharedConstruct } from './private/shared-construct';
+import { Guidance, warnGuidance } from './private/warnings';
 import { FULL_WIDTH, tableWidgets } from './private/table-dashboard';
 import { StreamConsumer } from './stream-consumer';
 import { TableAlarms } from './table-alarms';
@@ -111,6 +112,12 @@ export class StackDashboard extends Construct {
     const otherAlarms = members.filter((node): node is TableCache => node instanceof TableCache).flatMap(cache => alarmsOf(cache.alarms));
 
     const pages = paginate(sections, otherAlarms.length, this);
+    const characters = sections.reduce((sum, entry) => sum + entry.usage.bodyCharacters, 0);
+    if (characters > DASHBOARD_LIMITS.templateShareCharacters) {
+      warnGuidance(this, Guidance.DASHBOARD_TEMPLATE_SIZE,
+        `The stack's dashboards add about ${Math.round(characters / 1000)} KB to its template, which CloudFormation accepts up to 1 MB `
+        + 'with everything else in it. If the deploy fails for the template\'s size, leave tables off with StackDashboard.exclude() or split the stack.');
+    }
     pages.forEach((page, i) => {
       const n = i + 1;
       const content = n === 1 ? this.generated : new GeneratedContent();

@@ -22,12 +22,14 @@ export const DASHBOARD_LIMITS = {
   alarmsPerStatusWidget: 100,
   /**
    * The body is inlined in the template, which CloudFormation accepts up to 1 MB from S3
-   * (CloudFormation user guide, "CloudFormation quotas", template body size). AWS states no limit
-   * for the body itself; this budget (characters of rendered JSON, before CloudFormation joins the
-   * tokens) keeps one dashboard to a fifth of a template, so that the tables and alarms it draws
-   * still fit beside it.
+   * ("CloudFormation quotas", template body size in an Amazon S3 object). AWS states no limit of
+   * the body's own, and a second dashboard does not shrink the template, so the body splits only
+   * where one dashboard alone could not fit a template. Characters of rendered JSON, before
+   * CloudFormation joins the tokens.
    */
-  bodyCharacters: 200_000,
+  bodyCharacters: 1_000_000,
+  /** Beyond this, the dashboards take a quarter of what a template may hold: the stack is warned. */
+  templateShareCharacters: 250_000,
 } as const;
 
 /** What a group of widgets costs against the limits. */
@@ -45,13 +47,14 @@ export interface DashboardUsage {
  * not a metric). `resolve` turns tokens into what the template will hold.
  */
 export function usageOf(widgets: cloudwatch.IWidget[], resolve: (value: unknown) => unknown): DashboardUsage {
-  const rendered = widgets.flatMap(widget => widget.toJson());
+  // Resolved first: a graph's metric entries are tokens until then.
+  const rendered = resolve(widgets.flatMap(widget => widget.toJson())) as any[];
   const perWidget = rendered.map(widget => (widget.properties?.metrics ?? [])
     .filter((entry: unknown) => Array.isArray(entry) && typeof entry[0] === 'string').length);
   return {
     widgets: rendered.length,
     metrics: perWidget.reduce((sum: number, count: number) => sum + count, 0),
-    bodyCharacters: JSON.stringify(resolve(rendered)).length,
+    bodyCharacters: JSON.stringify(rendered).length,
     largestWidgetMetrics: Math.max(0, ...perWidget),
   };
 }

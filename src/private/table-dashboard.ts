@@ -8,6 +8,8 @@ import {
   throttleCauses, throttlesOf,
 } from './table-metrics';
 
+const UNVERIFIED_LINE = ' (writes UNVERIFIED)';
+
 /** A graph a third of the dashboard wide: three to a row. */
 export const GRAPH_WIDTH = 8;
 export const GRAPH_HEIGHT = 6;
@@ -40,9 +42,12 @@ export function tableWidgets(view: TableAlarmsView, alarms: IConstruct): cloudwa
       }));
     for (const { expression, alarm } of groups) {
       const unverified = Object.values(expression.usingMetrics).some(isUnverified);
+      const lines = termLines(expression, throttleLineLabel);
+      const names = lines.map(line => line.label!.replace(UNVERIFIED_LINE, ''));
       widgets.push(graph({
-        title: `Throttles: ${cause.cause}${unverified ? ' (index writes UNVERIFIED: may never be published)' : ''}`,
-        left: [expression, ...termLines(expression, throttleLineLabel)],
+        title: `Throttles: ${cause.cause} (${names.join(', ')})${unverified ? ', index writes UNVERIFIED: may never be published' : ''}`,
+        // A group of one scope is its own line already.
+        left: lines.length > 1 ? [expression, ...lines] : [expression],
         leftAnnotations: alarm ? [alarm.toAnnotation()] : undefined,
       }));
     }
@@ -149,7 +154,7 @@ function termLines(expression: cloudwatch.MathExpression, labelOf: (metric: clou
     return new cloudwatch.MathExpression({
       expression: Object.keys(usingMetrics).join(' + '),
       usingMetrics,
-      label: `${labelOf(first)}${unverified ? ' (writes UNVERIFIED)' : ''}`,
+      label: `${labelOf(first)}${unverified ? UNVERIFIED_LINE : ''}`,
       period: ONE_MINUTE,
     });
   });

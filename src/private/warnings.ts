@@ -38,6 +38,7 @@ export enum Guidance {
   TOO_MANY_STREAM_READERS = 'DynamoDbChecks::StreamReadersWithinGuidance',
   REUSED_ENDPOINT_POLICY = 'DynamoDbChecks::EndpointPolicyReviewed',
   ALARM_TOPIC_NOT_VERIFIED = 'DynamoDbChecks::AlarmTopicAcceptsCloudWatch',
+  DASHBOARD_TEMPLATE_SIZE = 'DynamoDbChecks::DashboardFitsTemplate',
 }
 
 /**
