@@ -15,3 +15,4 @@ export * from './tenant-access';
 export * from './capacity-planner';
 export * from './table-cache';
 export * from './replica-key-stack';
+export * from './stack-dashboard';

@@ -5,10 +5,11 @@ import { Construct, IConstruct } from 'constructs';
 import { AlarmActions } from './alarm-actions';
 import { productAlarm } from './private/alarm';
 import { DynamoDbKitError } from './private/errors';
+import { TableAlarmsView, TableFacts } from './private/table-alarms-view';
 import { RenderedTable } from './private/table-introspection';
 import {
   AlarmScope, ceilingMetricCount, inGroups, latencyOf, MAX_METRICS_PER_ALARM, replicationOf, scopeLabel, systemErrorsOf,
-  throttlesOf, utilizationOf,
+  throttleCauses, throttlesOf, utilizationOf,
 } from './private/table-metrics';
 import { validateEnum, validateInstance, validateRange } from './private/validation';
 import { LoosenedDefault, warnLoosened } from './private/warnings';
@@ -174,14 +175,7 @@ interface Settings {
   readonly latencyOperations: dynamodb.Operation[];
 }
 
-/** What the alarms need to know of the table. */
-interface TableFacts {
-  /** Undefined when unknown (an imported table without `billingMode`): every cause is alarmed. */
-  readonly billingMode?: dynamodb.BillingMode;
-  readonly table: AlarmScope;
-  readonly indexes: AlarmScope[];
-  readonly replicaRegions: string[];
-}
+
 
 /**
  * Alarms that say why a table throttles, one alarm per cause, each covering the table and every
@@ -217,11 +211,7 @@ export class TableAlarms extends Construct {
     const rendered = RenderedTable.of(props.table);
     validateProps(this, props, rendered !== undefined);
     this.settings = resolveSettings(this, props);
-    if (this.settings.actions.length === 0) {
-      warnLoosened(this, LoosenedDefault.ALARMS,
-        'alarmActions is AlarmActions.none(): no alarm is made, so nobody is told when the table throttles or fails.');
-      return;
-    }
+    // Declared facts are kept even without alarms: the stack dashboard draws the table from them.
     if (rendered === undefined) {
       this.declared = {
         billingMode: props.billingMode,
@@ -229,6 +219,11 @@ export class TableAlarms extends Construct {
         indexes: (props.globalSecondaryIndexes ?? []).map(index => ({ ...index })),
         replicaRegions: props.replicaRegions ?? [],
       };
+    }
+    if (this.settings.actions.length === 0) {
+      warnLoosened(this, LoosenedDefault.ALARMS,
+        'alarmActions is AlarmActions.none(): no alarm is made, so nobody is told when the table throttles or fails.');
+      return;
     }
 
     const facts = this.facts();
@@ -279,6 +274,21 @@ export class TableAlarms extends Construct {
     facts.replicaRegions.filter(region => !this.coveredRegions.has(region)).forEach(region => this.addReplicationLatency(region));
   }
 
+  /**
+   * @internal what the stack dashboard draws: the table, its facts as they stand now (late indexes
+   * and replicas alarmed first), and the operations and thresholds the alarms watch.
+   */
+  public _dashboardView(): TableAlarmsView {
+    this._coverLateAdditions();
+    return {
+      table: this.table,
+      facts: this.facts(),
+      systemErrorOperations: this.settings.systemErrorOperations,
+      latencyOperations: this.settings.latencyOperations,
+      replicationLatencyThreshold: this.settings.replicationLatencyThreshold,
+    };
+  }
+
   /** The table as it stands now: read from it when it is made in this app, else as declared. */
   private facts(): TableFacts {
     if (this.declared) {
@@ -297,29 +307,8 @@ export class TableAlarms extends Construct {
   /** One alarm per cause for these scopes (the table and its indexes), in groups that fit an alarm. */
   private addScopes(scopes: AlarmScope[], billingMode: dynamodb.BillingMode | undefined): void {
     scopes.filter(scope => scope.indexName !== undefined).forEach(scope => this.coveredIndexes.add(scope.indexName!));
-    const provisioned = billingMode !== dynamodb.BillingMode.PAY_PER_REQUEST;
-    const onDemand = billingMode !== dynamodb.BillingMode.PROVISIONED;
-
-    this.addThrottles(scopes, 'HotKeyThrottles', 'a hot key or partition', 'KeyRangeThroughput',
-      'Capacity will not help: find the key in CloudWatch Contributor Insights (throttled keys), then spread it (write sharding, caching) or slow its callers.');
-    if (provisioned) {
-      this.addThrottles(scopes, 'ProvisionedThrottles', 'provisioned capacity', 'ProvisionedThroughput',
-        'Autoscaling reacts within minutes; if consumption sits at the autoscaling maximum, raise maxCapacity.');
-    }
-    if (onDemand) {
-      // An imported table of unknown billing may have a maximum anywhere; a known one only where set.
-      const withMaximum = billingMode === undefined ? scopes : scopes.filter(scope => ceilingMetricCount(scope) > 0);
-      this.addThrottles(withMaximum, 'OnDemandMaxThrottles', 'the configured on-demand maximum', 'MaxOnDemandThroughput',
-        'Raise maxReadRequestUnits / maxWriteRequestUnits if the traffic is legitimate.');
-      // Unverified for an index: the metrics page lists WriteAccountLimitThrottleEvents with TableName
-      // only, so the write half of an index's term may never receive data, while the throttling page
-      // maps IndexWriteAccountLimitExceeded to WriteAccountLimitThrottleEvents for GSIs:
-      // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html
-      // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/throttling-diagnosing-workflow.html
-      // It stays: missing data is not breaching, and metric math counts a missing value as 0, so the
-      // read half still alarms (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html).
-      this.addThrottles(scopes, 'AccountLimitThrottles', "the account's per-table throughput quota", 'AccountLimit',
-        'Request a higher per-table quota in Service Quotas, or spread the traffic over more tables.');
+    for (const entry of throttleCauses(scopes, billingMode)) {
+      this.addThrottles(entry.scopes, entry.id, entry.cause, entry.reason, entry.todo);
     }
 
     const percent = this.settings.capacityUtilizationPercent;

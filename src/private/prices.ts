@@ -106,6 +106,10 @@ export const US_EAST_1: PriceList = {
   highResolutionAlarmMetricMonth: { usd: 0.30, per: 'high-resolution alarm metric-month', source: CLOUDWATCH, read: UNCONFIRMED },
   contributorInsightsRuleMonth: { usd: 0.50, per: 'Contributor Insights rule-month', source: CLOUDWATCH, read: UNCONFIRMED },
   contributorInsightsEventsPerMillion: { usd: 0.03, per: 'million DynamoDB events', source: CLOUDWATCH, read: UNCONFIRMED },
+  // Billed per dashboard, viewed or not, so StackDashboard is opt-in and a second dashboard costs
+  // again. The free tier (a few dashboards of up to 50 metrics per account) is not counted: other
+  // dashboards of the account use it first. The stored copy of the page lacks the cell; public
+  // pricing write-ups and cost tooling (infracost prices the usage type DashboardsUsageHour) agree on $3.
   dashboardMonth: { usd: 3.0, per: 'dashboard-month', source: CLOUDWATCH, read: UNCONFIRMED },
   // Not priced: Lambda's per-mapping event source mapping metrics (metricsConfig EventCount). The
   // Lambda developer guide ("Event source mapping metrics") and the stored CloudWatch pricing page

@@ -41,12 +41,12 @@ export function scopeLabel(scope: AlarmScope): string {
  * Arithmetic counts a missing value as 0 (CloudWatch, "Using metric math"), so a scope or a
  * direction that publishes nothing does not hide one that does.
  */
-export function throttlesOf(tableName: string, scopes: AlarmScope[], reason: string, label: string): cloudwatch.MathExpression {
+export function throttlesOf(tableName: string, scopes: AlarmScope[], reason: string, label: string, idPrefix = ''): cloudwatch.MathExpression {
   const usingMetrics: Record<string, cloudwatch.IMetric> = {};
   scopes.forEach((scope, i) => {
     const dimensions = scopeDimensions(tableName, scope);
-    usingMetrics[`r${i}`] = metric(`Read${reason}ThrottleEvents`, dimensions, 'Sum');
-    usingMetrics[`w${i}`] = metric(`Write${reason}ThrottleEvents`, dimensions, 'Sum');
+    usingMetrics[`${idPrefix}r${i}`] = metric(`Read${reason}ThrottleEvents`, dimensions, 'Sum');
+    usingMetrics[`${idPrefix}w${i}`] = metric(`Write${reason}ThrottleEvents`, dimensions, 'Sum');
   });
   return new cloudwatch.MathExpression({ expression: Object.keys(usingMetrics).join(' + '), usingMetrics, label, period: ONE_MINUTE });
 }
@@ -75,6 +75,18 @@ export function utilizationOf(tableName: string, scopes: AlarmScope[]): cloudwat
     label: 'Consumption (% of maximum)',
     period: ONE_MINUTE,
   });
+}
+
+/**
+ * Whether AWS's metrics page leaves out this metric with these dimensions, so the series may never
+ * receive data: `WriteAccountLimitThrottleEvents` is listed with `TableName` only, while the
+ * throttling page maps an index's write quota throttles to it
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html,
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/throttling-diagnosing-workflow.html).
+ * test/metric-dimensions.test.ts holds this to the UNVERIFIED_DIMENSIONS list.
+ */
+export function isUnverifiedMetric(metricName: string, dimensionNames: string[]): boolean {
+  return metricName === 'WriteAccountLimitThrottleEvents' && dimensionNames.includes('GlobalSecondaryIndexName');
 }
 
 /** How many metrics a scope adds to a capacity-ceiling alarm. */
@@ -141,6 +153,58 @@ export function replicationOf(tableName: string, region: string, thresholdMs: nu
     label: `Replication latency to ${region} (ms), the threshold when writes come in but none arrive`,
     period: ONE_MINUTE,
   });
+}
+
+/** One cause of throttling: the alarm id it is known by, its metrics and the scopes it can occur on. */
+export interface ThrottleCause {
+  /** The alarm's construct id; a second group of scopes gets `id2`, and so on. */
+  readonly id: string;
+  /** What throttles, in words: "a hot key or partition". */
+  readonly cause: string;
+  /** The part of the metric names: `Read<reason>ThrottleEvents`, `Write<reason>ThrottleEvents`. */
+  readonly reason: string;
+  /** What to do about it. */
+  readonly todo: string;
+  readonly scopes: AlarmScope[];
+}
+
+/**
+ * The throttling causes that can occur on `scopes` under `billingMode` (undefined when unknown:
+ * every cause), in the order the alarms and the dashboard show them.
+ */
+export function throttleCauses(scopes: AlarmScope[], billingMode: dynamodb.BillingMode | undefined): ThrottleCause[] {
+  const provisioned = billingMode !== dynamodb.BillingMode.PAY_PER_REQUEST;
+  const onDemand = billingMode !== dynamodb.BillingMode.PROVISIONED;
+  const causes: ThrottleCause[] = [{
+    id: 'HotKeyThrottles', cause: 'a hot key or partition', reason: 'KeyRangeThroughput', scopes,
+    todo: 'Capacity will not help: find the key in CloudWatch Contributor Insights (throttled keys), then spread it (write sharding, caching) or slow its callers.',
+  }];
+  if (provisioned) {
+    causes.push({
+      id: 'ProvisionedThrottles', cause: 'provisioned capacity', reason: 'ProvisionedThroughput', scopes,
+      todo: 'Autoscaling reacts within minutes; if consumption sits at the autoscaling maximum, raise maxCapacity.',
+    });
+  }
+  if (onDemand) {
+    // An imported table of unknown billing may have a maximum anywhere; a known one only where set.
+    causes.push({
+      id: 'OnDemandMaxThrottles', cause: 'the configured on-demand maximum', reason: 'MaxOnDemandThroughput',
+      scopes: billingMode === undefined ? scopes : scopes.filter(scope => ceilingMetricCount(scope) > 0),
+      todo: 'Raise maxReadRequestUnits / maxWriteRequestUnits if the traffic is legitimate.',
+    });
+    // Unverified for an index: the metrics page lists WriteAccountLimitThrottleEvents with TableName
+    // only, so the write half of an index's term may never receive data, while the throttling page
+    // maps IndexWriteAccountLimitExceeded to WriteAccountLimitThrottleEvents for GSIs:
+    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html
+    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/throttling-diagnosing-workflow.html
+    // It stays: missing data is not breaching, and metric math counts a missing value as 0, so the
+    // read half still alarms (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html).
+    causes.push({
+      id: 'AccountLimitThrottles', cause: "the account's per-table throughput quota", reason: 'AccountLimit', scopes,
+      todo: 'Request a higher per-table quota in Service Quotas, or spread the traffic over more tables.',
+    });
+  }
+  return causes.filter(entry => entry.scopes.length > 0);
 }
 
 /**

@@ -1,0 +1,269 @@
+import { Aspects, IAspect, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct, IConstruct } from 'constructs';
+import { consumerWidgets } from './private/consumer-dashboard';
+import { DASHBOARD_LIMITS, DashboardUsage, usageOf } from './private/dashboard-limits';
+import { dashboardName, dashboardUrl, linkAlarmToDashboard } from './private/dashboard-link';
+import { DynamoDbKitError } from './private/errors';
+import { sharedConstruct } from './private/shared-construct';
+import { Guidance, warnGuidance } from './private/warnings';
+import { FULL_WIDTH, tableWidgets } from './private/table-dashboard';
+import { StreamConsumer } from './stream-consumer';
+import { TableAlarms } from './table-alarms';
+import { TableCache } from './table-cache';
+
+// Fixed id at stack scope: one dashboard construct per stack, whoever asks first.
+const DASHBOARD_ID = 'DynamoDbKitDashboard';
+
+/** One table or consumer on the dashboard: its widgets, what they cost, and the alarms it owns. */
+interface Section {
+  readonly widgets: cloudwatch.IWidget[];
+  readonly usage: DashboardUsage;
+  readonly alarms: cloudwatch.Alarm[];
+}
+
+/**
+ * A CloudWatch dashboard of every table of the stack: why each throttles, and its stream consumers.
+ *
+ * Opt in with one line, `StackDashboard.of(this)`; it costs about $3 a dashboard a month whether
+ * or not anyone looks at it. At synth it draws, in this order:
+ *
+ * - a text widget that says the dashboard is generated, and from which stack;
+ * - the status of every alarm the library made in the stack;
+ * - for every `TableAlarms` (every `ProductionTable` has one): its throttles by cause, each alarm's
+ *   expression with its threshold and a line per index; consumed capacity per second of the table
+ *   and each GSI against its own maximum; system errors; p99 latency; replication latency to each
+ *   replica and the throttles in each replica's region;
+ * - for every `StreamConsumer`: iterator age, failed and dropped records, failure-queue depth.
+ *
+ * Tables and consumers made after `of()` are included. When they need more than one dashboard may
+ * hold (500 widgets, 2,500 metrics), the next ones go on a second dashboard, and so on; each
+ * dashboard costs again. Every alarm's description links to the dashboard that draws it.
+ *
+ * @example
+ * StackDashboard.of(this);
+ */
+export class StackDashboard extends Construct {
+  /**
+   * The dashboard of the stack that holds `scope`, created on first use.
+   */
+  public static of(scope: IConstruct): StackDashboard {
+    const stack = Stack.of(scope);
+    return sharedConstruct(stack, DASHBOARD_ID, StackDashboard, () => new StackDashboard(stack, DASHBOARD_ID));
+  }
+
+  private readonly stack: Stack;
+  private readonly generated: GeneratedContent;
+  private readonly excluded = new Set<IConstruct>();
+  private readonly all: cloudwatch.Dashboard[] = [];
+  private built = false;
+
+  private constructor(scope: Stack, id: string) {
+    super(scope, id);
+    this.stack = scope;
+    this.generated = new GeneratedContent();
+    this.all.push(this.newDashboard(1, this.generated));
+    // At synth, when every table and consumer of the stack exists.
+    Aspects.of(scope).add(new BuildDashboards(this));
+  }
+
+  /**
+   * The stack's dashboards: one, and more at synth if the tables need them. Add widgets of your own
+   * to `dashboards[0]`; they go below the generated ones and count toward that dashboard's limits
+   * (500 widgets, 2,500 metrics), which the library cannot see: keep them few.
+   */
+  public get dashboards(): cloudwatch.Dashboard[] {
+    return [...this.all];
+  }
+
+  /**
+   * Leave a table (a `ProductionTable`, or any table with a `TableAlarms`), a `TableAlarms` or a
+   * `StreamConsumer` off the dashboard, with everything inside it: a table's alarms and the
+   * consumers it made with `addStreamConsumer`. Its alarms then link to no dashboard.
+   */
+  public exclude(construct: IConstruct): void {
+    if (this.built) {
+      throw new DynamoDbKitError(`exclude(${construct.node.path}) came after the dashboard was drawn at synth; call it before`, this);
+    }
+    this.excluded.add(construct);
+  }
+
+  /** @internal the aspect's entry point: draw every table and consumer of the stack. */
+  public _build(): void {
+    if (this.built) {
+      return;
+    }
+    this.built = true;
+    const resolve = (value: unknown) => this.stack.resolve(value);
+    const members = this.stack.node.findAll().filter(node => Stack.of(node) === this.stack && !this.isExcluded(node));
+
+    const sections: Section[] = [];
+    for (const node of members) {
+      if (node instanceof TableAlarms) {
+        sections.push(section(tableWidgets(node._dashboardView(), node), node.alarms, resolve));
+      }
+    }
+    for (const node of members) {
+      if (node instanceof StreamConsumer) {
+        sections.push(section(consumerWidgets(node), alarmsOf(node.alarms), resolve));
+      }
+    }
+    // Other alarms of the library (a cache's) have no section: they go on the first dashboard.
+    const otherAlarms = members.filter((node): node is TableCache => node instanceof TableCache).flatMap(cache => alarmsOf(cache.alarms));
+
+    const pages = paginate(sections, otherAlarms.length, this);
+    const characters = sections.reduce((sum, entry) => sum + entry.usage.bodyCharacters, 0);
+    if (characters > DASHBOARD_LIMITS.templateShareCharacters) {
+      warnGuidance(this, Guidance.DASHBOARD_TEMPLATE_SIZE,
+        `The stack's dashboards add about ${Math.round(characters / 1000)} KB to its template, which CloudFormation accepts up to 1 MB `
+        + 'with everything else in it. If the deploy fails for the template\'s size, leave tables off with StackDashboard.exclude() or split the stack.');
+    }
+    pages.forEach((page, i) => {
+      const n = i + 1;
+      const content = n === 1 ? this.generated : new GeneratedContent();
+      if (n > 1) {
+        this.all.push(this.newDashboard(n, content));
+      }
+      const alarms = [...(n === 1 ? otherAlarms : []), ...page.flatMap(entry => entry.alarms)];
+      alarms.forEach(alarm => linkAlarmToDashboard(alarm, n));
+      content.fill([
+        this.intro(n, pages.length),
+        ...statusWidgets(alarms),
+        ...page.flatMap(entry => entry.widgets),
+      ]);
+    });
+  }
+
+  private newDashboard(n: number, content: GeneratedContent): cloudwatch.Dashboard {
+    const dashboard = new cloudwatch.Dashboard(this, n === 1 ? 'Dashboard' : `Dashboard${n}`, {
+      dashboardName: dashboardName(this.stack, n),
+    });
+    dashboard.addWidgets(content);
+    return dashboard;
+  }
+
+  private isExcluded(node: IConstruct): boolean {
+    if ([...this.excluded].some(excluded => node === excluded || node.node.scopes.includes(excluded))) {
+      return true;
+    }
+    // A TableAlarms made beside its table, not under it.
+    return node instanceof TableAlarms && this.excluded.has(node._dashboardView().table);
+  }
+
+  private intro(n: number, of: number): cloudwatch.TextWidget {
+    const others = Array.from({ length: of }, (_, i) => i + 1)
+      .map(page => page === n ? `${page}` : `[${page}](${dashboardUrl(this.stack, dashboardName(this.stack, page))})`);
+    return new cloudwatch.TextWidget({
+      width: FULL_WIDTH,
+      height: 3,
+      markdown: [
+        `## DynamoDB tables of stack ${this.stack.stackName}${of > 1 ? ` (dashboard ${others.join(' · ')} of ${of})` : ''}`,
+        `Generated by cdk-dynamodb-kit \`StackDashboard\` from the CDK stack \`${this.stack.node.path}\`: edit the code there, since `
+          + 'changes made here are overwritten at the next deploy.',
+        'A graph marked UNVERIFIED draws a metric that AWS may never publish with those dimensions: empty there does not mean healthy.',
+      ].join('\n\n'),
+    });
+  }
+}
+
+/** Builds the dashboards at synth, once every table and consumer of the stack exists. */
+class BuildDashboards implements IAspect {
+  constructor(private readonly dashboard: StackDashboard) {}
+
+  public visit(node: IConstruct): void {
+    if (node === this.dashboard) {
+      this.dashboard._build();
+    }
+  }
+}
+
+/**
+ * The generated widgets of one dashboard, added to it when it is made and filled at synth: widgets
+ * that users add to the dashboard meanwhile go below them.
+ */
+class GeneratedContent implements cloudwatch.IWidget {
+  private column = new cloudwatch.Column();
+
+  public fill(widgets: cloudwatch.IWidget[]): void {
+    this.column = new cloudwatch.Column(...widgets);
+  }
+
+  public get width(): number {
+    return this.column.width;
+  }
+
+  public get height(): number {
+    return this.column.height;
+  }
+
+  public position(x: number, y: number): void {
+    this.column.position(x, y);
+  }
+
+  public toJson(): any[] {
+    return this.column.toJson();
+  }
+}
+
+function section(widgets: cloudwatch.IWidget[], alarms: cloudwatch.Alarm[], resolve: (value: unknown) => unknown): Section {
+  const usage = usageOf(widgets, resolve);
+  return { widgets: [new cloudwatch.Row(...widgets)], usage, alarms };
+}
+
+function alarmsOf(alarms: cloudwatch.IAlarm[]): cloudwatch.Alarm[] {
+  return alarms.filter((alarm): alarm is cloudwatch.Alarm => alarm instanceof cloudwatch.Alarm);
+}
+
+/** The alarm status widgets for `alarms`: 100 alarms at most in each (DASHBOARD_LIMITS). */
+function statusWidgets(alarms: cloudwatch.Alarm[]): cloudwatch.IWidget[] {
+  const widgets: cloudwatch.IWidget[] = [];
+  for (let i = 0; i < alarms.length; i += DASHBOARD_LIMITS.alarmsPerStatusWidget) {
+    const chunk = alarms.slice(i, i + DASHBOARD_LIMITS.alarmsPerStatusWidget);
+    widgets.push(new cloudwatch.AlarmStatusWidget({
+      title: `Alarms${alarms.length > chunk.length ? ` ${i + 1}-${i + chunk.length} of ${alarms.length}` : ''}, those in ALARM first`,
+      alarms: chunk,
+      width: FULL_WIDTH,
+      // Four alarms to a row of the widget, plus its title.
+      height: Math.max(2, Math.ceil(chunk.length / 4) + 1),
+      sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
+    }));
+  }
+  return widgets;
+}
+
+/**
+ * Sections in order, a dashboard's worth at a time: a new dashboard starts when the next section
+ * would take this one past a limit. Each dashboard also holds its intro and its status widgets.
+ */
+function paginate(sections: Section[], otherAlarms: number, scope: IConstruct): Section[][] {
+  const pages: Section[][] = [[]];
+  let widgets = 0;
+  let metrics = 0;
+  let body = 0;
+  let alarms = otherAlarms;
+  const overhead = (alarmCount: number) => 1 + Math.ceil(alarmCount / DASHBOARD_LIMITS.alarmsPerStatusWidget);
+  for (const entry of sections) {
+    const fits = (w: number, m: number, b: number, a: number) => w + overhead(a) <= DASHBOARD_LIMITS.widgets
+      && m <= DASHBOARD_LIMITS.metrics && b <= DASHBOARD_LIMITS.bodyCharacters;
+    const u = entry.usage;
+    if (u.largestWidgetMetrics > DASHBOARD_LIMITS.metricsPerWidget || !fits(u.widgets, u.metrics, u.bodyCharacters, entry.alarms.length)) {
+      throw new DynamoDbKitError(`one table or consumer needs ${u.widgets} widgets, ${u.metrics} metrics and ${u.bodyCharacters} characters, `
+        + `more than a dashboard holds (${DASHBOARD_LIMITS.widgets}, ${DASHBOARD_LIMITS.metrics}, ${DASHBOARD_LIMITS.bodyCharacters}); `
+        + 'exclude it with StackDashboard.exclude()', scope);
+    }
+    const current = pages[pages.length - 1];
+    if (current.length > 0 && !fits(widgets + u.widgets, metrics + u.metrics, body + u.bodyCharacters, alarms + entry.alarms.length)) {
+      pages.push([]);
+      widgets = 0;
+      metrics = 0;
+      body = 0;
+      alarms = 0;
+    }
+    pages[pages.length - 1].push(entry);
+    widgets += u.widgets;
+    metrics += u.metrics;
+    body += u.bodyCharacters;
+    alarms += entry.alarms.length;
+  }
+  return pages;
+}
