@@ -100,7 +100,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // Examples and scripts use the compliance packs, which are dev dependencies.
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'build-tools', 'examples', 'scripts'] },
   // cdk-integ.out.*: integ-runner's working assemblies next to each integ test.
-  gitignore: ['cdk.out/', '.tmp/', '*.tgz', '.jsii.tabl.json', 'cdk-integ.out.*'],
+  // A worktree's node_modules may be a symlink, which '/node_modules/' (directories only) does not match.
+  gitignore: ['/node_modules', 'cdk.out/', '.tmp/', '*.tgz', '.jsii.tabl.json', 'cdk-integ.out.*'],
 });
 
 // unrs-resolver 1.13.0 (through eslint-import-resolver-typescript) lists platform bindings that
