@@ -17,20 +17,20 @@ export function consumerWidgets(consumer: StreamConsumer): cloudwatch.IWidget[] 
   const path = consumer.node.path;
   const widgets: cloudwatch.IWidget[] = [];
 
-  const iteratorAge = alarms.get('IteratorAgeAlarm');
+  const iteratorAge = alarms.get('IteratorAge');
   if (iteratorAge) {
     widgets.push(graph(`Stream consumer ${path}: iterator age (ms)`, [iteratorAge.metric], [iteratorAge]));
   }
 
-  const failed = alarms.get('FailedRecordsAlarm');
-  const dropped = alarms.get('DroppedRecordsAlarm');
+  const failed = alarms.get('FailedRecords');
+  const dropped = alarms.get('DroppedRecords');
   const mappingId = consumer.eventSourceMapping.eventSourceMappingId;
   widgets.push(graph(`Stream consumer ${path}: failed and dropped records`, [
     (failed?.metric as cloudwatch.Metric | undefined ?? mappingMetric('FailedInvokeEventCount', mappingId)).with({ label: 'failed (retried, then to the failure queue)' }),
     (dropped?.metric as cloudwatch.Metric | undefined ?? mappingMetric('DroppedEventCount', mappingId)).with({ label: 'dropped (lost: the failure queue refused them)' }),
   ], [failed, dropped]));
 
-  const queue = alarms.get('FailureQueueAlarm');
+  const queue = alarms.get('FailureQueueDepth');
   widgets.push(graph(`Stream consumer ${path}: failed batches in the failure queue`, [
     queue?.metric ?? consumer.failureQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: ONE_MINUTE }),
   ], [queue]));
