@@ -222,9 +222,20 @@ export class ProductionTable extends dynamodb.TableV2 {
    * Wire the table's stream to a Lambda function, with bounded retries, an alarmed failure queue
    * and the handler's permissions in a customer-managed policy. See `StreamConsumer`.
    *
-   * @param id the consumer's construct id, under the table
+   * When the handler is in another stack, the consumer is made in the handler's stack, with the id
+   * `<table's stack id><table id><id>`: its resources refer to the table, as the handler's grants do,
+   * so the handler's stack depends on the table's and never the other way round.
+   *
+   * @param id the consumer's construct id, under the table (or in the handler's stack)
    */
   public addStreamConsumer(id: string, options: StreamConsumerOptions): StreamConsumer {
+    // A handler in another stack (the common data stack / service stack layout) already depends on
+    // this table's stack through its grants: the consumer's mapping, queue and alarms go into the
+    // handler's stack, so that the dependency keeps one direction.
+    const handlerStack = Stack.of(options.handler);
+    if (handlerStack !== Stack.of(this)) {
+      return new StreamConsumer(handlerStack, `${Stack.of(this).node.id}${this.node.id}${id}`, { ...options, table: this });
+    }
     return new StreamConsumer(this, id, { ...options, table: this });
   }
 

@@ -216,6 +216,7 @@ export class StreamConsumer extends Construct {
     super(scope, id);
 
     const settings = validate(this, props);
+    refuseDependencyCycle(this, props.table);
     const streamArn = props.table.tableStreamArn;
     if (streamArn === undefined || !globalTableHasStream(props.table)) {
       throw new DynamoDbKitError(
@@ -481,4 +482,25 @@ function globalTableHasStream(table: dynamodb.ITable): boolean {
 
 function replicaCount(table: dynamodb.ITable): number {
   return RenderedTable.of(table)?.replicaCount() ?? 1;
+}
+
+/**
+ * A consumer refers to its table; when the table's stack already depends on the consumer's stack
+ * (it refers to the handler, or was told to), that would be a cycle, which CloudFormation cannot
+ * deploy and aws-cdk-lib reports as a bare DependencyCycle: say which stacks, and what to do.
+ */
+function refuseDependencyCycle(consumer: StreamConsumer, table: dynamodb.ITable): void {
+  const consumerStack = Stack.of(consumer);
+  const tableStack = Stack.of(table);
+  if (consumerStack === tableStack) {
+    return;
+  }
+  const dependsOn = (from: Stack, to: Stack, seen = new Set<Stack>()): boolean =>
+    from.dependencies.some(dependency => dependency === to || (!seen.has(dependency) && (seen.add(dependency), dependsOn(dependency, to, seen))));
+  if (dependsOn(tableStack, consumerStack)) {
+    throw new DynamoDbKitError(
+      `the table's stack ${tableStack.node.path} depends on ${consumerStack.node.path}, where the consumer of ${table.node.path} would be ` +
+      'made; the consumer refers to the table, so the two stacks would depend on each other. Make the handler in the table\'s stack, ' +
+      'or in a stack that depends on the table\'s stack and not the other way round', consumer);
+  }
 }

@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -725,5 +725,57 @@ describe('StreamConsumer on any table', () => {
     Template.fromStack(stack).hasResourceProperties(MAPPING, { EventSourceArn: streamArn });
     expect(() => new StreamConsumer(stack, 'Broken', { table: withoutStream, handler: handlerIn(stack, 'H2') }))
       .toThrow(/^Stack\/Broken: table Stack\/WithoutStream has no stream/);
+  });
+});
+
+describe('two stacks: a table in a data stack, its handler in a service stack', () => {
+  function twoStacks() {
+    const app = new App();
+    const data = new Stack(app, 'Data', { env: ENV });
+    const service = new Stack(app, 'Service', { env: ENV });
+    const table = new ProductionTable(data, 'Orders', { partitionKey: pk });
+    const handler = handlerIn(service);
+    table.grantReadWriteData(handler);
+    return { app, data, service, table, handler };
+  }
+
+  test('addStreamConsumer with a grant synthesizes: the consumer goes into the handler\'s stack, which depends on the table\'s', () => {
+    // GIVEN
+    const { app, data, service, table, handler } = twoStacks();
+
+    // WHEN
+    const consumer = table.addStreamConsumer('Projector', { handler });
+
+    // THEN
+    expect(() => app.synth()).not.toThrow();
+    expect(consumer.node.path).toEqual('Service/DataOrdersProjector');
+    expect(service.dependencies).toEqual([data]);
+    expect(data.dependencies).toEqual([]);
+    Template.fromStack(service).resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    Template.fromStack(data).resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+  });
+
+  test('a handler in a nested stack of the service stack works too', () => {
+    const app = new App();
+    const data = new Stack(app, 'Data', { env: ENV });
+    const service = new Stack(app, 'Service', { env: ENV });
+    const nested = new NestedStack(service, 'Handlers');
+    const table = new ProductionTable(data, 'Orders', { partitionKey: pk });
+    const handler = handlerIn(nested as unknown as Stack);
+    table.grantReadWriteData(handler);
+
+    const consumer = table.addStreamConsumer('Projector', { handler });
+
+    expect(() => app.synth()).not.toThrow();
+    expect(Stack.of(consumer)).toBe(nested);
+  });
+
+  test('when the table\'s stack depends on the handler\'s, the cycle is refused with the fix named', () => {
+    const { data, service, table, handler } = twoStacks();
+    data.addDependency(service);
+
+    expect(() => table.addStreamConsumer('Projector', { handler })).toThrow(
+      /^Service\/DataOrdersProjector: the table's stack Data depends on Service, where the consumer of Data\/Orders would be made; .* Make the handler in the table's stack, or in a stack that depends on the table's stack/,
+    );
   });
 });
