@@ -32,6 +32,7 @@ const clone = (s: Synthesized): Synthesized => ({
   warnings: [...s.warnings],
   paths: s.paths,
   userPaths: s.userPaths,
+  schemaFindings: s.schemaFindings,
 });
 
 describe('the property invariants can fail', () => {
@@ -44,7 +45,7 @@ describe('the property invariants can fail', () => {
 
   test('each holds for its own configuration', () => {
     for (const [config, s] of [[base, kept], [loose, loosened]] as const) {
-      expect([...checkTableDefaults(config, s), ...checkWarnings(config, s), ...checkAlarms(config, s), ...checkWildcards(s)]).toEqual([]);
+      expect([...checkTableDefaults(config, s), ...checkWarnings(config, s), ...checkAlarms(config, s), ...checkWildcards(s), ...s.schemaFindings]).toEqual([]);
     }
   });
 

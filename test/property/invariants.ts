@@ -22,6 +22,11 @@ export interface Synthesized {
   readonly paths: Map<string, string>;
   /** Paths of the constructs of the user's own code (see `Built.userPaths`). */
   readonly userPaths: Set<string>;
+  /**
+   * What aws-cdk-lib's own "CloudFormation Validate" report (cfn-lint schema rules, run at every
+   * synth, warnings that do not fail it) found, one line per finding.
+   */
+  readonly schemaFindings: string[];
 }
 
 /** Synthesizes `config` into a fresh app in a temporary directory, which is removed again. */
@@ -47,10 +52,27 @@ export function synthesize(config: TableConfig): Synthesized {
         paths.set(`${stack.artifactId}/${stack.resolve(element.logicalId)}`, element.node.path);
       }
     }
-    return { templates, warnings, paths, userPaths };
+    return { templates, warnings, paths, userPaths, schemaFindings: schemaFindingsIn(path.join(outdir, 'validation-report.json')) };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+function schemaFindingsIn(file: string): string[] {
+  if (!fs.existsSync(file)) {
+    return [];
+  }
+  const report = JSON.parse(fs.readFileSync(file, 'utf-8'));
+  return (report.pluginReports ?? []).flatMap((plugin: any) => (plugin.violations ?? []).map((v: any) =>
+    `${plugin.pluginName} ${v.ruleName} at ${(v.violatingConstructs ?? []).map((c: any) => c.constructPath).join(', ')}: ${v.description}`));
+}
+
+/**
+ * The templates pass aws-cdk-lib's own schema check: a finding there (a property too long, say)
+ * is a deployment that CloudFormation would refuse.
+ */
+export function checkSchema(s: Synthesized): string[] {
+  return s.schemaFindings;
 }
 
 /** Every template of the app, as one JSON string per stack, in artifact order: the determinism property compares these. */

@@ -16,7 +16,7 @@ import * as fc from 'fast-check';
 import { listFindings, synthWithChecks } from '../compliance-harness';
 import { FeatureTally, TableConfig, build, configuration } from './generators';
 import {
-  baselineLogicalIds, checkAlarms, checkTableDefaults, checkWarnings, checkWildcards, logicalIdsIn, synthesize, templatesJson,
+  baselineLogicalIds, checkAlarms, checkSchema, checkTableDefaults, checkWarnings, checkWildcards, logicalIdsIn, synthesize, templatesJson,
 } from './invariants';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
@@ -61,6 +61,7 @@ describe('valid ProductionTable configurations (property-based)', () => {
         ...checkWarnings(config, synthesized),
         ...checkAlarms(config, synthesized),
         ...checkWildcards(synthesized),
+        ...checkSchema(synthesized),
       ];
       // The table's logical ID (and its default key's) do not depend on the optional features.
       const ids = logicalIdsIn(synthesized);
@@ -72,7 +73,7 @@ describe('valid ProductionTable configurations (property-based)', () => {
         violations.push(`table key logical ID ${ids.key}, ${baseline.key} with the same keys and no options`);
       }
       expect(violations).toEqual([]);
-    }), { seed: SEED, numRuns: RUNS, examples: [[ALARM_NAMED_INDEXES]], endOnFailure: true });
+    }), { seed: SEED, numRuns: RUNS, examples: [[ALARM_NAMED_INDEXES]] });
     console.log(tally.summary('valid configurations', Date.now() - started));
 
     // The generator reaches what the brief asks for; a change that stopped generating a feature would fail here.
@@ -92,7 +93,7 @@ describe('valid ProductionTable configurations (property-based)', () => {
     fc.assert(fc.property(configuration({ strict: false }), config => {
       tally.add(config);
       expect(templatesJson(synthesize(config))).toEqual(templatesJson(synthesize(config)));
-    }), { seed: SEED + 1, numRuns: DETERMINISM_RUNS, endOnFailure: true });
+    }), { seed: SEED + 1, numRuns: DETERMINISM_RUNS });
     console.log(tally.summary('deterministic synthesis', Date.now() - started));
   }, TIMEOUT);
 
@@ -111,7 +112,7 @@ describe('valid ProductionTable configurations (property-based)', () => {
       // handler and VPC) acknowledges its own.
       const library = result.acknowledged.filter(f => !f.constructs.every(c => userPaths.has(c)));
       expect([...new Set(library.map(f => f.acknowledgedId))].filter(id => !documented.has(id!))).toEqual([]);
-    }), { seed: SEED + 2, numRuns: COMPLIANCE_RUNS, endOnFailure: true });
+    }), { seed: SEED + 2, numRuns: COMPLIANCE_RUNS });
     console.log(tally.summary('compliance plugins', Date.now() - started));
   }, TIMEOUT);
 });
