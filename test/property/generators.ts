@@ -511,6 +511,8 @@ export interface BuildOptions {
    * a plain `lambda.Function` with inline code and a plain isolated `ec2.Vpc`, which synthesize faster.
    */
   readonly compliantUserCode?: boolean;
+  /** @default STACK_ID */
+  readonly stackId?: string;
 }
 
 export interface Built {
@@ -526,7 +528,7 @@ export interface Built {
 
 /** Builds `config` into `app`: one stack, one table, and everything the configuration adds to it. */
 export function build(app: App, config: TableConfig, options: BuildOptions = {}): Built {
-  const stack = new Stack(app, STACK_ID, config.env ? { env: ENV } : {});
+  const stack = new Stack(app, options.stackId ?? STACK_ID, config.env ? { env: ENV } : {});
   const userPaths = new Set<string>();
   const asUser = <T>(make: () => T): T => {
     const before = new Set(stack.node.findAll().map(c => c.node.path));
