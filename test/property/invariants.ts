@@ -185,6 +185,15 @@ export function checkTableDefaults(config: TableConfig, s: Synthesized): string[
     }
   }
 
+  // The library's table key (DESIGN.md: every key it makes has rotation on and is retained).
+  if (config.encryption === 'default') {
+    const keys = Object.entries<any>(template.Resources)
+      .filter(([id, r]) => r.Type === 'AWS::KMS::Key' && s.paths.get(`${STACK_ID}/${id}`) === `${STACK_ID}/${TABLE_ID}Key/Resource`);
+    if (keys.length !== 1 || keys[0][1].DeletionPolicy !== 'Retain' || keys[0][1].Properties.EnableKeyRotation !== true) {
+      violations.push(`expected the table's key ${STACK_ID}/${TABLE_ID}Key, retained and rotated, found ${JSON.stringify(keys)}`);
+    }
+  }
+
   // AWS Backup: the stack's backup selection names the table, unless backup is false.
   const selections = Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::Backup::BackupSelection');
   const selected = selections.some(sel => JSON.stringify(sel.Properties).includes(`"${logicalId}"`));
