@@ -325,7 +325,7 @@ export function configuration(options: ConfigurationOptions): fc.Arbitrary<Table
         multiAttribute: g.multiAttribute,
         partitionKeys,
         sortKeys,
-        projection: g.projection,
+        projection: withoutKeys(g.projection, seed.pool),
         later: g.later,
         ...(bill.mode === 'provisioned' ? { read: g.read, write: g.write } : {}),
         // aws-cdk-lib allows maxima on an index of an on-demand table; kept at most the table's own.
@@ -348,7 +348,7 @@ export function configuration(options: ConfigurationOptions): fc.Arbitrary<Table
           continue;
         }
         indexNames.add(l.name);
-        lsis.push({ indexName: l.name, sortKey: lsiCandidates[l.pick % lsiCandidates.length], projection: l.projection, later: l.later });
+        lsis.push({ indexName: l.name, sortKey: lsiCandidates[l.pick % lsiCandidates.length], projection: withoutKeys(l.projection, seed.pool), later: l.later });
       }
     }
 
@@ -376,6 +376,15 @@ export function configuration(options: ConfigurationOptions): fc.Arbitrary<Table
     };
     return config;
   });
+}
+
+/** An INCLUDE projection names no key attribute (a random key name may be `amount` too); none left, KEYS_ONLY. */
+function withoutKeys(projection: ProjectionSpec, keys: KeySpec[]): ProjectionSpec {
+  if (projection.kind !== 'INCLUDE') {
+    return projection;
+  }
+  const attributes = projection.attributes.filter(name => !keys.some(key => key.name === name));
+  return attributes.length > 0 ? { kind: 'INCLUDE', attributes } : { kind: 'KEYS_ONLY' };
 }
 
 /** A permutation prefix of 0..n-1 chosen by `picks`. */
