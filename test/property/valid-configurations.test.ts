@@ -6,9 +6,12 @@
  * no alarm that notifies nobody, allow no undocumented wildcard, keep the table's logical ID, and
  * synthesize byte-identically twice. Strict configurations also pass every compliance plugin.
  *
- * Fixed seeds, so a run is repeatable. More runs locally:
+ * Fixed seeds, so a run is repeatable. By default 150 valid configurations, 30 synthesized twice
+ * and 20 strict ones (plus one example) through the seven plugins: measured at 2 min 43 s on this
+ * shared 2-core machine (load average 8; 60 s, 12 s and 89 s for the three properties), since a
+ * plugin synth costs several seconds. More runs locally:
  *   PROPERTY_RUNS=3000 PROPERTY_COMPLIANCE_RUNS=100 npx jest test/property --maxWorkers=1 --coverage=false
- * PROPERTY_SEED picks another seed.
+ * PROPERTY_DETERMINISM_RUNS (default: a fifth of PROPERTY_RUNS) and PROPERTY_SEED too.
  */
 import * as fs from 'fs';
 import * as path from 'path';
