@@ -321,7 +321,7 @@ export class TableAlarms extends Construct {
         // No traffic publishes no consumption, which is far from any ceiling.
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         description: `${this.tableLabel()}: consumption of ${describeScopes(group)} is above ${percent} % of its maximum ` +
-          `(${group.map(describeCeiling).join('; ')}), beyond which autoscaling cannot help and requests throttle. Raise the maximum or reduce the load.`,
+          `(${describeCeilings(group)}), beyond which autoscaling cannot help and requests throttle. Raise the maximum or reduce the load.`,
       });
     }
   }
@@ -411,8 +411,26 @@ class CoverLateAdditions implements IAspect {
   }
 }
 
+/**
+ * The table and indexes an alarm covers, by name while that stays short: an alarm description holds
+ * at most 1024 characters (AWS::CloudWatch::Alarm, AlarmDescription), and an index name up to 255.
+ */
 function describeScopes(scopes: AlarmScope[]): string {
-  return scopes.map(scopeLabel).join(', ');
+  const named = scopes.map(scopeLabel).join(', ');
+  if (named.length <= SCOPES_IN_DESCRIPTION) {
+    return named;
+  }
+  const indexes = scopes.filter(scope => scope.indexName !== undefined).length;
+  const table = scopes.length > indexes ? 'the table and ' : '';
+  return `${table}${indexes} index${indexes === 1 ? '' : 'es'} (their names are in the alarm's metrics)`;
+}
+
+/** How long a list of scopes may be before a description counts them instead. */
+const SCOPES_IN_DESCRIPTION = 200;
+
+function describeCeilings(scopes: AlarmScope[]): string {
+  const listed = scopes.map(describeCeiling).join('; ');
+  return listed.length <= SCOPES_IN_DESCRIPTION * 2 ? listed : 'each as its expression in the alarm says';
 }
 
 function describeCeiling(scope: AlarmScope): string {

@@ -327,3 +327,23 @@ describe('alarm actions given as something else', () => {
       .toThrow("Stack/Alarms: billingMode must be one of 'PAY_PER_REQUEST', 'PROVISIONED', got 'ON_DEMAND'");
   });
 });
+
+describe('descriptions fit CloudWatch', () => {
+  test('index names of 255 characters keep every description within 1024 characters', () => {
+    const stack = newStack();
+    const table = new dynamodb.TableV2(stack, 'Orders', {
+      partitionKey: pk,
+      billing: dynamodb.Billing.provisioned({
+        readCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 10 }),
+        writeCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 10 }),
+      }),
+      globalSecondaryIndexes: ['a', 'b', 'c', 'd'].map(c => ({ ...gsi(c.repeat(255)), readCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 5 }), writeCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 5 }) })),
+    });
+
+    const alarms = new TableAlarms(stack, 'Alarms', { table });
+
+    const descriptions = alarms.alarms.map(alarm => alarmProps(stack, alarms, alarm.node.id).AlarmDescription as string);
+    expect(Math.max(...descriptions.map(d => d.length))).toBeLessThanOrEqual(1024);
+    expect(alarmProps(stack, alarms, 'HotKeyThrottles').AlarmDescription).toContain('the table and 4 indexes');
+  });
+});
