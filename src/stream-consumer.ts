@@ -200,6 +200,9 @@ export class StreamConsumer extends Construct {
   /** The table whose stream is read. */
   public readonly table: dynamodb.ITable;
 
+  /** The function that handles the stream's batches. */
+  public readonly handler: lambda.IFunction;
+
   /** The queue that receives the coordinates of batches that failed every attempt. */
   public readonly failureQueue: sqs.IQueue;
 
@@ -225,8 +228,10 @@ export class StreamConsumer extends Construct {
         this,
       );
     }
+    refuseSecondMapping(this, props.table, props.handler);
     const role = handlerRole(this, props.handler);
     this.table = props.table;
+    this.handler = props.handler;
 
     this.failureQueue = props.failureQueue ?? createFailureQueue(this, props.table, props.failureQueueProps ?? {});
     this.policy = this.createPolicy(props.table, streamArn, role);
@@ -472,6 +477,20 @@ function warnOnReaders(consumer: StreamConsumer): void {
       `${table.node.path} now has ${count} stream consumers. DynamoDB throttles more than 2 readers per stream shard, and ` +
       `AWS advises 1 for a global table${globalTable ? ' (this table has replicas)' : ''}. Fan out from one consumer ` +
       '(to EventBridge, SNS or Kinesis) instead.');
+  }
+}
+
+/**
+ * Lambda refuses a second event source mapping from one stream to one function at deploy time
+ * ("The event source arn ... and function ... provided mapping already exists", 409): say so at synth.
+ */
+function refuseSecondMapping(consumer: StreamConsumer, table: dynamodb.ITable, handler: lambda.IFunction): void {
+  const existing = consumer.node.root.node.findAll().find(c =>
+    c !== consumer && c instanceof StreamConsumer && c.handler === handler && c.table?.tableStreamArn === table.tableStreamArn);
+  if (existing) {
+    throw new DynamoDbKitError(
+      `handler ${handler.node.path} already consumes the stream of ${table.node.path} (${existing.node.path}), and Lambda allows one ` +
+      'event source mapping per stream and function: use that consumer, or give this one another function', consumer);
   }
 }
 

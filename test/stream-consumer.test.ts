@@ -645,13 +645,13 @@ describe('reader guidance', () => {
   test('two consumers on a table are fine; a third records a warning', () => {
     const stack = new Stack(new App(), 'Stack', { env: ENV });
     const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
-    const handler = handlerIn(stack);
+    const handler = (name: string) => handlerIn(stack, name);
 
-    table.addStreamConsumer('First', { handler });
-    table.addStreamConsumer('Second', { handler });
+    table.addStreamConsumer('First', { handler: handler('FirstHandler') });
+    table.addStreamConsumer('Second', { handler: handler('SecondHandler') });
     Annotations.fromStack(stack).hasNoWarning('*', READERS);
 
-    table.addStreamConsumer('Third', { handler });
+    table.addStreamConsumer('Third', { handler: handler('ThirdHandler') });
     const warnings = Annotations.fromStack(stack).findWarning('*', READERS);
     expect(warnings.map(w => w.id)).toEqual(['/Stack/Orders/Third']);
     expect(warnings[0].entry.data).toMatch(/Stack\/Orders now has 3 stream consumers.*more than 2 readers per stream shard/);
@@ -665,10 +665,10 @@ describe('reader guidance', () => {
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(key, { 'us-west-2': 'arn:aws:kms:us-west-2:111111111111:key/replica' }),
       replicas: [{ region: 'us-west-2' }],
     });
-    const handler = handlerIn(stack);
+    const handler = (name: string) => handlerIn(stack, name);
 
-    table.addStreamConsumer('First', { handler });
-    table.addStreamConsumer('Second', { handler });
+    table.addStreamConsumer('First', { handler: handler('FirstHandler') });
+    table.addStreamConsumer('Second', { handler: handler('SecondHandler') });
 
     const warnings = Annotations.fromStack(stack).findWarning('*', READERS);
     expect(warnings.map(w => w.id)).toEqual(['/Stack/Orders/Second']);
@@ -680,14 +680,14 @@ describe('reader guidance', () => {
     const stack = new Stack(app, 'Stack', { env: ENV });
     const table = new dynamodb.TableV2(stack, 'Plain', { partitionKey: pk, dynamoStream: dynamodb.StreamViewType.NEW_IMAGE });
     const other = new dynamodb.TableV2(stack, 'Other', { partitionKey: pk, dynamoStream: dynamodb.StreamViewType.NEW_IMAGE });
-    const handler = handlerIn(stack);
+    const handler = (name: string) => handlerIn(stack, name);
 
-    new StreamConsumer(stack, 'A', { table, handler });
-    new StreamConsumer(stack, 'B', { table, handler });
-    new StreamConsumer(stack, 'C', { table: other, handler });
+    new StreamConsumer(stack, 'A', { table, handler: handler('AHandler') });
+    new StreamConsumer(stack, 'B', { table, handler: handler('BHandler') });
+    new StreamConsumer(stack, 'C', { table: other, handler: handler('CHandler') });
     Annotations.fromStack(stack).hasNoWarning('*', READERS);
 
-    new StreamConsumer(stack, 'D', { table, handler });
+    new StreamConsumer(stack, 'D', { table, handler: handler('DHandler') });
     expect(Annotations.fromStack(stack).findWarning('*', READERS).map(w => w.id)).toEqual(['/Stack/D']);
   });
 });
@@ -777,5 +777,26 @@ describe('two stacks: a table in a data stack, its handler in a service stack', 
     expect(() => table.addStreamConsumer('Projector', { handler })).toThrow(
       /^Service\/DataOrdersProjector: the table's stack Data depends on Service, where the consumer of Data\/Orders would be made; .* Make the handler in the table's stack, or in a stack that depends on the table's stack/,
     );
+  });
+});
+
+describe('one mapping per stream and function', () => {
+  test('a second consumer of the same stream with the same function is refused: Lambda would refuse it at deploy', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
+    const handler = handlerIn(stack);
+    table.addStreamConsumer('A', { handler });
+
+    expect(() => table.addStreamConsumer('B', { handler })).toThrow(
+      /^Stack\/Orders\/B: handler Stack\/Handler already consumes the stream of Stack\/Orders \(Stack\/Orders\/A\), and Lambda allows one event source mapping per stream and function/,
+    );
+  });
+
+  test('the same function on two tables is fine', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const handler = handlerIn(stack);
+    new ProductionTable(stack, 'Orders', { partitionKey: pk }).addStreamConsumer('A', { handler });
+
+    expect(() => new ProductionTable(stack, 'Invoices', { partitionKey: pk }).addStreamConsumer('A', { handler })).not.toThrow();
   });
 });
