@@ -1,5 +1,5 @@
-import { Duration, Token } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
 import { DynamoDbKitError } from './errors';
 
 // Limits from the DynamoDB developer guide, "Quotas in Amazon DynamoDB" (naming rules, attributes).
@@ -52,13 +52,13 @@ export function validateDistinctKeys(property: string, partitionKeys: string[], 
 /**
  * An integer in [min, max]. Tokens pass through.
  */
-export function validateRange(property: string, value: number | undefined, min: number, max: number, unit = '', scope?: IConstruct): void {
+export function validateRange(property: string, value: number | undefined, min: number, max: number, unit = '', scope?: IConstruct | string): void {
   if (value === undefined || Token.isUnresolved(value)) {
     return;
   }
   if (!Number.isInteger(value) || value < min || value > max) {
     const suffix = unit ? ` ${unit}` : '';
-    throw new DynamoDbKitError(`${property} must be an integer between ${min} and ${max}${suffix}, got ${value}`, scope);
+    throw new DynamoDbKitError(`${property} must be an integer between ${min} and ${max}${suffix}, got ${describeKind(value)}`, scope);
   }
 }
 
@@ -70,7 +70,8 @@ function truncate(text: string): string {
  * A duration in [minSeconds, maxSeconds], named in the message with the unit a user thinks in.
  * Tokens pass through.
  */
-export function validateDuration(property: string, value: Duration | undefined, minSeconds: number, maxSeconds: number, scope?: IConstruct): void {
+export function validateDuration(property: string, value: Duration | undefined, minSeconds: number, maxSeconds: number, scope?: IConstruct | string): void {
+  validateKind(property, value, Kinds.duration, scope);
   if (value === undefined || value.isUnresolved()) {
     return;
   }
@@ -94,7 +95,7 @@ function describeSeconds(seconds: number): string {
  * An email address that SNS can confirm: one '@', no whitespace, a non-empty local part and a
  * domain. Tokens pass through.
  */
-export function validateEmail(property: string, value: unknown, scope?: IConstruct): void {
+export function validateEmail(property: string, value: unknown, scope?: IConstruct | string): void {
   if (typeof value === 'string' && Token.isUnresolved(value)) {
     return;
   }
@@ -109,7 +110,7 @@ export function validateEmail(property: string, value: unknown, scope?: IConstru
  * subscription's protocol from the URL, so an `http://` URL would subscribe in plain text. Tokens
  * pass through.
  */
-export function validateHttpsUrl(property: string, value: unknown, scope?: IConstruct): void {
+export function validateHttpsUrl(property: string, value: unknown, scope?: IConstruct | string): void {
   if (typeof value === 'string' && Token.isUnresolved(value)) {
     return;
   }
@@ -143,13 +144,13 @@ export function describe(value: unknown): string {
  * A value of a string enum, also when it comes from JavaScript or another jsii language unchecked:
  * an unknown value is refused rather than read as the default.
  */
-export function validateEnum<T extends string>(property: string, value: T | undefined, allowed: Record<string, T>, scope?: IConstruct): void {
+export function validateEnum<T extends string>(property: string, value: T | undefined, allowed: Record<string, T>, scope?: IConstruct | string): void {
   if (value === undefined) {
     return;
   }
   const values = Object.values(allowed);
   if (!values.includes(value)) {
-    throw new DynamoDbKitError(`${property} must be one of ${values.map(v => `'${v}'`).join(', ')}, got ${describe(value)}`, scope);
+    throw new DynamoDbKitError(`${property} must be one of ${values.map(v => `'${v}'`).join(', ')}, got ${describeKind(value)}`, scope);
   }
 }
 
@@ -157,8 +158,184 @@ export function validateEnum<T extends string>(property: string, value: T | unde
  * An instance of a class, also when it comes from JavaScript unchecked: a plain object (an SNS topic
  * where AlarmActions is expected, say) is refused with the factories to use.
  */
-export function validateInstance(property: string, value: unknown, type: { readonly prototype: object }, expected: string, scope?: IConstruct): void {
+export function validateInstance(property: string, value: unknown, type: { readonly prototype: object }, expected: string, scope?: IConstruct | string): void {
   if (value !== undefined && !type.prototype.isPrototypeOf(value as object)) {
-    throw new DynamoDbKitError(`${property} must be ${expected}, got ${describe(value)}`, scope);
+    throw new DynamoDbKitError(`${property} must be ${expected}, got ${describeKind(value)}`, scope);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shapes: what a JavaScript user (or another jsii language, unchecked) can get wrong at a public
+// entry point. Each kind names what is allowed; `validateShape` names the property and the value.
+// Values that are tokens pass: a token is a string, a number, a list or an IResolvable object.
+// ---------------------------------------------------------------------------------------------
+
+/** What a property may hold, as a message names it. */
+export interface Kind {
+  /** What is allowed, as a message says it: 'a string', 'a Duration (...)'. */
+  readonly expected: string;
+  /** Whether the value is of this kind; undefined and null are decided by `required`. */
+  readonly test: (value: unknown) => boolean;
+  /** Whether the property must be given. */
+  readonly required?: boolean;
+  /** Checks of the properties of an object value, or of the elements of an array value. */
+  readonly inner?: (value: any, where: string, scope: IConstruct | string | undefined) => void;
+}
+
+const kind = (expected: string, test: (value: unknown) => boolean): Kind => ({ expected, test });
+
+/** The same kind, required. */
+export function required(of: Kind): Kind {
+  return { ...of, required: true };
+}
+
+/** A plain object whose properties are checked against `spec`. */
+export function shapeOf(spec: Record<string, Kind>, expected = 'an object'): Kind {
+  return {
+    expected,
+    test: value => typeof value === 'object' && !Array.isArray(value),
+    inner: (value, where, scope) => validateShape(where, value, spec, scope),
+  };
+}
+
+/** An array whose elements are each of `element`. */
+export function arrayOf(element: Kind, expected = `an array of ${element.expected.replace(/^an? /, '')}s`): Kind {
+  return {
+    expected,
+    test: value => Array.isArray(value),
+    inner: (value: unknown[], where, scope) => value.forEach((item, index) => validateKind(`${where}[${index}]`, item, required(element), scope)),
+  };
+}
+
+/** An instance of `type` (a value class of the library or aws-cdk-lib), made by its factories. */
+export function instanceOf(type: { readonly prototype: object }, expected: string): Kind {
+  return kind(expected, value => type.prototype.isPrototypeOf(value as object));
+}
+
+/** A value of a string enum. */
+export function enumOf(allowed: Record<string, string>): Kind {
+  const values = Object.values(allowed);
+  return kind(`one of ${values.map(v => `'${v}'`).join(', ')}`, value => values.includes(value as string));
+}
+
+/**
+ * A construct that implements an interface, recognised by a member every implementation has
+ * (`tableArn` for an ITable, say): plain objects and other constructs are refused.
+ */
+export function constructWith(member: string, expected: string): Kind {
+  return kind(expected, value => Construct.isConstruct(value) && member in (value as object));
+}
+
+/** The kinds of value most props take. */
+export const Kinds = {
+  string: kind('a string', value => typeof value === 'string'),
+  number: kind('a number', value => typeof value === 'number'),
+  boolean: kind('a boolean (true or false)', value => typeof value === 'boolean'),
+  duration: kind('a Duration (Duration.seconds(n), Duration.minutes(n), ...)', value => value instanceof Duration),
+  function: kind('a function', value => typeof value === 'function'),
+  table: constructWith('tableArn', 'a table (an ITable: a Table, a TableV2, or one imported with fromTableName/fromTableArn)'),
+  role: constructWith('roleArn', 'an IAM role (an iam.IRole)'),
+  vpc: constructWith('vpcId', 'a VPC (an ec2.IVpc)'),
+  topic: constructWith('topicArn', 'an SNS topic (an sns.ITopic)'),
+  queue: constructWith('queueArn', 'an SQS queue (an sqs.IQueue)'),
+  lambdaFunction: constructWith('functionArn', 'a Lambda function (a lambda.IFunction)'),
+  key: constructWith('keyArn', 'a KMS key (a kms.IKey)'),
+  removalPolicy: enumOf(RemovalPolicy as unknown as Record<string, string>),
+};
+
+/**
+ * `value` is of `kind`: given when required, never null, of the kind, and what it holds checked.
+ * Tokens pass.
+ */
+export function validateKind(property: string, value: unknown, of: Kind, scope?: IConstruct | string): void {
+  if (value === undefined) {
+    if (of.required) {
+      throw new DynamoDbKitError(`${property} must be given: ${of.expected}, got undefined`, scope);
+    }
+    return;
+  }
+  if (Token.isUnresolved(value)) {
+    return;
+  }
+  if (value === null || !of.test(value)) {
+    const absent = of.required ? '' : ' or left out';
+    throw new DynamoDbKitError(`${property} must be ${of.expected}${absent}, got ${describeKind(value)}`, scope);
+  }
+  of.inner?.(value, property, scope);
+}
+
+/**
+ * Every property of `props` named in `spec` is of its kind. `props` itself must be an object.
+ *
+ * @param where the name of `props` in messages ('props', 'options'), and the prefix of its properties
+ */
+export function validateShape(where: string, props: unknown, spec: Record<string, Kind>, scope?: IConstruct | string): void {
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+    throw new DynamoDbKitError(`${where} must be an object, got ${describeKind(props)}`, scope);
+  }
+  const prefix = where === 'props' ? '' : `${where}.`;
+  for (const [name, of] of Object.entries(spec)) {
+    validateKind(`${prefix}${name}`, (props as Record<string, unknown>)[name], of, scope);
+  }
+}
+
+/** A construct id: a non-empty string (constructs refuses '' with a message that names nothing). */
+export function validateConstructId(scope: IConstruct, id: unknown): string {
+  if (typeof id !== 'string' || id === '') {
+    throw new DynamoDbKitError(`id of a construct in ${scope.node.path || 'the app'} must be a non-empty string, got ${describeKind(id)}`);
+  }
+  return id;
+}
+
+/** A value as a type error shows it: its class when it is an object of one, else as `describe`. */
+function describeKind(value: unknown): string {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const name = Object.getPrototypeOf(value)?.constructor?.name;
+    if (name && name !== 'Object') {
+      return `an instance of ${name}`;
+    }
+  }
+  if (typeof value === 'function') {
+    return 'a function';
+  }
+  return describe(value);
+}
+
+// AWS Backup Vault Lock (CloudFormation AWS::Backup::BackupVault LockConfigurationType): retentions
+// in whole days, a minimum of at least 1 day, a maximum of at most 36500 days, and a compliance
+// lock changeable for at least 3 days ("AWS Backup enforces a 72-hour cooling-off period").
+// Without ChangeableForDays the lock is a governance lock, removable at any time.
+const LOCK_MAX_RETENTION_DAYS = 36500;
+export const LOCK_MIN_CHANGEABLE_DAYS = 3;
+
+/** The options of a vault lock factory: given, of their kinds, in whole days and within AWS's bounds. */
+export function validateVaultLockOptions(factory: string, options: unknown, compliance: boolean): void {
+  validateShape(`${factory} options`, options, {
+    minRetention: required(Kinds.duration),
+    maxRetention: Kinds.duration,
+    ...(compliance ? { changeableFor: required(Kinds.duration) } : {}),
+  });
+  const { minRetention, maxRetention, changeableFor } = options as { minRetention: Duration; maxRetention?: Duration; changeableFor?: Duration };
+  const min = wholeDaysOf(`${factory} minRetention`, minRetention, 1, LOCK_MAX_RETENTION_DAYS);
+  const max = wholeDaysOf(`${factory} maxRetention`, maxRetention, 1, LOCK_MAX_RETENTION_DAYS);
+  if (min !== undefined && max !== undefined && max < min) {
+    throw new DynamoDbKitError(`${factory} maxRetention must be at least minRetention (${min} days), got ${max} days`);
+  }
+  if (compliance) {
+    wholeDaysOf(`${factory} changeableFor`, changeableFor, LOCK_MIN_CHANGEABLE_DAYS, Number.MAX_SAFE_INTEGER,
+      ': AWS Backup enforces a 72-hour cooling-off period before a compliance lock becomes immutable');
+  }
+}
+
+/** A duration of whole days in [minDays, maxDays]; undefined for a token or nothing. */
+export function wholeDaysOf(property: string, value: Duration | undefined, minDays: number, maxDays: number, why = '', scope?: IConstruct | string): number | undefined {
+  if (value === undefined || value.isUnresolved()) {
+    return undefined;
+  }
+  const days = value.toDays({ integral: false });
+  if (!Number.isInteger(days) || days < minDays || days > maxDays) {
+    const bound = maxDays === Number.MAX_SAFE_INTEGER ? `at least ${minDays}` : `between ${minDays} and ${maxDays}`;
+    throw new DynamoDbKitError(`${property} must be a whole number of days, ${bound}, got ${value.toHumanString()}${why}`, scope);
+  }
+  return days;
 }
