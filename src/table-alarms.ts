@@ -10,7 +10,9 @@ import {
   AlarmScope, ceilingMetricCount, inGroups, latencyOf, MAX_METRICS_PER_ALARM, replicationOf, scopeLabel, systemErrorsOf,
   throttlesOf, utilizationOf,
 } from './private/table-metrics';
-import { validateEnum, validateInstance, validateRange } from './private/validation';
+import {
+  indexAlarmsSpec, Kinds, required, tableAlarmsSpec, validateConstructInput, validateEnum, validateInstance, validateKind, validateRange, validateShape,
+} from './private/validation';
 import { LoosenedDefault, warnLoosened } from './private/warnings';
 
 /**
@@ -212,6 +214,7 @@ export class TableAlarms extends Construct {
   private readonly coveredRegions = new Set<string>();
 
   constructor(scope: Construct, id: string, props: TableAlarmsProps) {
+    validateConstructInput(scope, id, props, tableAlarmsSpec());
     super(scope, id);
     this.table = props.table;
     const rendered = RenderedTable.of(props.table);
@@ -247,6 +250,7 @@ export class TableAlarms extends Construct {
    * and its capacity ceiling. A table made in this app needs no call: its indexes are read from it.
    */
   public addGlobalSecondaryIndex(index: IndexAlarmsProps): void {
+    validateShape('index', index, indexAlarmsSpec(), this);
     if (this.settings.actions.length === 0 || this.coveredIndexes.has(index.indexName)) {
       return;
     }
@@ -259,6 +263,7 @@ export class TableAlarms extends Construct {
    * call: its replicas are read from it.
    */
   public addReplica(region: string): void {
+    validateKind('region', region, required(Kinds.string), this);
     if (this.settings.actions.length === 0 || this.coveredRegions.has(region)) {
       return;
     }

@@ -1,7 +1,14 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { ProductionTable, TableBackup, VaultLock } from '../src';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import {
+  AlarmActions, AlarmTopic, BackupSchedule, CapacityPlanner, DynamoDbGatewayEndpoint, HardenedKey, ProductionTable, ReplicaKeyStack,
+  StreamConsumer, TableAlarms, TableBackup, TableCache, TenantAccess, VaultLock,
+} from '../src';
 import { DynamoDbKitError } from '../src/private/errors';
 
 // Bad input, one table per kind of input: each is refused at synth with a DynamoDbKitError that
@@ -64,4 +71,141 @@ describe('vault lock: never weaker than asked', () => {
   ])('%s is refused with the property named', (_name, act, fragments) => {
     expectRefused(act, ...fragments);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Wrong types, null, missing required props and empty ids, at every public entry point: each used
+// to be a TypeError from deep inside, an aws-cdk-lib resolution error, or silently accepted.
+// ---------------------------------------------------------------------------------------------
+
+const handler = (stack: Stack) => new lambda.Function(stack, 'Handler', {
+  runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}'),
+});
+const streamTable = (stack: Stack) => new dynamodb.TableV2(stack, 'Events', { partitionKey: pk, dynamoStream: dynamodb.StreamViewType.NEW_IMAGE });
+const vpc = (stack: Stack) => new ec2.Vpc(stack, 'Vpc', { maxAzs: 3 });
+const table = (stack: Stack, props: object = {}) => new ProductionTable(stack, 'Orders', { partitionKey: pk, ...props });
+const TENANT_KEY = 'TENANT#${aws:PrincipalTag/tenantId}';
+
+type Case = [string, (stack: Stack) => unknown, Array<string | RegExp>];
+
+describe.each<[string, Case[]]>([
+  ['ProductionTable', [
+    ['props null', s => new ProductionTable(s, 'Orders', js(null)), ['Stack/Orders: props must be an object, got null']],
+    ['no partitionKey', s => new ProductionTable(s, 'Orders', js({})), ['Stack/Orders: partitionKey must be given']],
+    ['partitionKey null', s => new ProductionTable(s, 'Orders', js({ partitionKey: null })), ['partitionKey must be an attribute', 'got null']],
+    ['partitionKey.name a number', s => new ProductionTable(s, 'Orders', js({ partitionKey: { name: 5, type: 'S' } })), ['partitionKey.name must be a string, got 5']],
+    ['partitionKey.type unknown', s => new ProductionTable(s, 'Orders', js({ partitionKey: { name: 'pk', type: 'Q' } })), ['partitionKey.type must be one of', "got 'Q'"]],
+    ['a GSI without indexName', s => table(s, { globalSecondaryIndexes: [{ partitionKey: pk }] }), ['globalSecondaryIndexes[0].indexName must be given']],
+    ['a GSI null', s => table(s, { globalSecondaryIndexes: [null] }), ['globalSecondaryIndexes[0] must be an object, got null']],
+    ['globalSecondaryIndexes not an array', s => table(s, { globalSecondaryIndexes: {} }), ['globalSecondaryIndexes must be an array']],
+    ['an LSI without indexName', s => table(s, { sortKey: { name: 'sk', type: 'S' }, localSecondaryIndexes: [{ sortKey: { name: 'x', type: 'S' } }] }), ['localSecondaryIndexes[0].indexName must be given']],
+    ['removalPolicy empty', s => table(s, { removalPolicy: '' }), ["removalPolicy must be one of 'destroy', 'retain'", "got ''"]],
+    ['removalPolicy null', s => table(s, { removalPolicy: null }), ['removalPolicy must be one of', 'got null']],
+    ['alarms null', s => table(s, { alarms: null }), ['alarms must be an object or left out, got null']],
+    ['backup a string', s => table(s, { backup: 'yes' }), ["backup must be a boolean (true or false), got 'yes'"]],
+    ['tableName null', s => table(s, { tableName: null }), ['tableName must be a string or left out, got null']],
+    ['tableName a number', s => table(s, { tableName: 5 }), ['tableName must be a string, got 5']],
+    ['encryption a plain object', s => table(s, { encryption: {} }), ['encryption must be a TableEncryptionV2', 'got {}']],
+    ['billing a plain object', s => table(s, { billing: {} }), ['billing must be a Billing', 'got {}']],
+    ['dynamoStream unknown', s => table(s, { dynamoStream: 'X' }), ['dynamoStream must be one of', "got 'X'"]],
+    ['workload empty', s => table(s, { workload: {} }), ['workload.readsPerSecond must be given']],
+    ['alarms.latencyThreshold a number', s => table(s, { alarms: { latencyThreshold: 100 } }), ['alarms.latencyThreshold must be a Duration', 'got 100']],
+    ['an empty id', s => new ProductionTable(s, '', { partitionKey: pk }), ['id of a construct in Stack must be a non-empty string', "got ''"]],
+    ['addGlobalSecondaryIndex without indexName', s => table(s).addGlobalSecondaryIndex(js({ partitionKey: pk })), ['Stack/Orders: index.indexName must be given']],
+    ['addGlobalSecondaryIndex(null)', s => table(s).addGlobalSecondaryIndex(js(null)), ['Stack/Orders: index must be an object, got null']],
+    ['addLocalSecondaryIndex without sortKey', s => table(s, { sortKey: { name: 'sk', type: 'S' } }).addLocalSecondaryIndex(js({ indexName: 'byX' })), ['index.sortKey must be given']],
+    ['addReplica(null)', s => table(s).addReplica(js(null)), ['Stack/Orders: replica must be an object, got null']],
+    ['addStreamConsumer without handler', s => table(s).addStreamConsumer('Projector', js({})), ['Stack/Orders/Projector: handler must be given']],
+    ['addStreamConsumer(id, null)', s => table(s).addStreamConsumer('Projector', js(null)), ['Stack/Orders: options must be an object, got null']],
+    ['addStreamConsumer with a number id', s => table(s).addStreamConsumer(js(5), { handler: handler(s) }), ['id of a construct in Stack/Orders must be a non-empty string, got 5']],
+    ['addStreamConsumer with an empty id', s => table(s).addStreamConsumer('', { handler: handler(s) }), ["id of a construct in Stack/Orders must be a non-empty string, got ''"]],
+    ['addVpcEndpoint(undefined)', s => table(s).addVpcEndpoint(js(undefined)), ['Stack/Orders: vpc must be given: a VPC']],
+  ]],
+  ['TableAlarms', [
+    ['props null', s => new TableAlarms(s, 'Alarms', js(null)), ['Stack/Alarms: props must be an object, got null']],
+    ['no table', s => new TableAlarms(s, 'Alarms', js({})), ['Stack/Alarms: table must be given: a table']],
+    ['a threshold as a string', s => new TableAlarms(s, 'Alarms', js({ table: streamTable(s), throttleThreshold: '5' })), ["throttleThreshold must be a number, got '5'"]],
+    ['a threshold null', s => new TableAlarms(s, 'Alarms', js({ table: streamTable(s), systemErrorsThreshold: null })), ['systemErrorsThreshold must be a number or left out, got null']],
+    ['replicationLatencyThreshold a number', s => new TableAlarms(s, 'Alarms', js({ table: streamTable(s), replicationLatencyThreshold: 5 })), ['replicationLatencyThreshold must be a Duration', 'got 5']],
+    ['latencyThreshold a number', s => new TableAlarms(s, 'Alarms', js({ table: streamTable(s), latencyThreshold: 5 })), ['latencyThreshold must be a Duration', 'got 5']],
+    ['an unknown operation', s => new TableAlarms(s, 'Alarms', js({ table: streamTable(s), systemErrorOperations: ['Foo'] })), ["systemErrorOperations[0] must be one of 'GetItem'", "got 'Foo'"]],
+    ['operations not an array', s => new TableAlarms(s, 'Alarms', js({ table: streamTable(s), latencyOperations: 'GetItem' })), ['latencyOperations must be an array']],
+    ['an imported index without indexName', s => new TableAlarms(s, 'Alarms', js({ table: dynamodb.TableV2.fromTableName(s, 'Imported', 'orders'), globalSecondaryIndexes: [{}] })), ['globalSecondaryIndexes[0].indexName must be given']],
+    ['a replica region a number', s => new TableAlarms(s, 'Alarms', js({ table: dynamodb.TableV2.fromTableName(s, 'Imported', 'orders'), replicaRegions: [5] })), ['replicaRegions[0] must be a string, got 5']],
+    ['addGlobalSecondaryIndex({})', s => new TableAlarms(s, 'Alarms', { table: dynamodb.TableV2.fromTableName(s, 'Imported', 'orders') }).addGlobalSecondaryIndex(js({})), ['Stack/Alarms: index.indexName must be given']],
+    ['addReplica(5)', s => new TableAlarms(s, 'Alarms', { table: dynamodb.TableV2.fromTableName(s, 'Imported', 'orders') }).addReplica(js(5)), ['Stack/Alarms: region must be a string, got 5']],
+  ]],
+  ['StreamConsumer', [
+    ['no handler', s => new StreamConsumer(s, 'Consumer', js({ table: streamTable(s) })), ['Stack/Consumer: handler must be given']],
+    ['no table', s => new StreamConsumer(s, 'Consumer', js({ handler: handler(s) })), ['Stack/Consumer: table must be given']],
+    ['batchSize a string', s => new StreamConsumer(s, 'Consumer', js({ table: streamTable(s), handler: handler(s), batchSize: '5' })), ["batchSize must be a number, got '5'"]],
+    ['maxRecordAge a number', s => new StreamConsumer(s, 'Consumer', js({ table: streamTable(s), handler: handler(s), maxRecordAge: 60 })), ['maxRecordAge must be a Duration', 'got 60']],
+    ['maxRecordAge null', s => new StreamConsumer(s, 'Consumer', js({ table: streamTable(s), handler: handler(s), maxRecordAge: null })), ['maxRecordAge must be a Duration', 'got null']],
+    ['alarmActions a topic', s => new StreamConsumer(s, 'Consumer', js({ table: streamTable(s), handler: handler(s), alarmActions: new sns.Topic(s, 'Topic') })), ['alarmActions must be an AlarmActions value', 'got the construct Stack/Topic']],
+    ['alarmActions an empty object', s => new StreamConsumer(s, 'Consumer', js({ table: streamTable(s), handler: handler(s), alarmActions: {} })), ['alarmActions must be an AlarmActions value', 'got {}']],
+    ['startingPosition unknown', s => new StreamConsumer(s, 'Consumer', js({ table: streamTable(s), handler: handler(s), startingPosition: 'X' })), ['startingPosition must be one of', "got 'X'"]],
+    ['filters not an array', s => new StreamConsumer(s, 'Consumer', js({ table: streamTable(s), handler: handler(s), filters: {} })), ['filters must be an array']],
+    ['bisectBatchOnError a string', s => new StreamConsumer(s, 'Consumer', js({ table: streamTable(s), handler: handler(s), bisectBatchOnError: 'no' })), ["bisectBatchOnError must be a boolean (true or false), got 'no'"]],
+    ['failureQueueProps.removalPolicy empty', s => new StreamConsumer(s, 'Consumer', js({ table: streamTable(s), handler: handler(s), failureQueueProps: { removalPolicy: '' } })), ["failureQueueProps.removalPolicy must be one of 'destroy'", "got ''"]],
+  ]],
+  ['TableCache', [
+    ['alarmActions a topic', s => new TableCache(s, 'Cache', js({ table: streamTable(s), vpc: vpc(s), alarmActions: new sns.Topic(s, 'Topic') })), ['Stack/Cache: alarmActions must be an AlarmActions value', 'got the construct Stack/Topic']],
+    ['alarmActions an empty object', s => new TableCache(s, 'Cache', js({ table: streamTable(s), vpc: vpc(s), alarmActions: {} })), ['Stack/Cache: alarmActions must be an AlarmActions value', 'got {}']],
+    ['no vpc', s => new TableCache(s, 'Cache', js({ table: streamTable(s) })), ['Stack/Cache: vpc must be given: a VPC']],
+    ['availabilityZones a string', s => new TableCache(s, 'Cache', js({ table: streamTable(s), vpc: vpc(s), availabilityZones: 'us-east-1a' })), ["availabilityZones must be an array, each element a string, got 'us-east-1a'"]],
+    ['grantReadData(undefined)', s => new TableCache(s, 'Cache', { table: streamTable(s), vpc: vpc(s) }).grantReadData(js(undefined)), ['Stack/Cache: role must be given: an IAM role']],
+  ]],
+  ['TenantAccess', [
+    ['tenantKey a number', s => new TenantAccess(s, 'Tenants', js({ table: streamTable(s), tenantKey: 5 })), ['Stack/Tenants: tenantKey must be a string, got 5']],
+    ['no table', s => new TenantAccess(s, 'Tenants', js({ tenantKey: TENANT_KEY })), ['Stack/Tenants: table must be given']],
+    ['attributes a string', s => new TenantAccess(s, 'Tenants', js({ table: streamTable(s), tenantKey: TENANT_KEY, attributes: 'a' })), ['attributes must be an array']],
+    ['grant(undefined)', s => new TenantAccess(s, 'Tenants', { table: streamTable(s), tenantKey: TENANT_KEY }).grant(js(undefined)), ['Stack/Tenants: role must be given']],
+  ]],
+  ['TableBackup and its schedule', [
+    ['retention a number', s => TableBackup.of(s, js({ retention: 35 })), ['Stack: retention must be a Duration', 'got 35']],
+    ['retention null', s => TableBackup.of(s, js({ retention: null })), ['retention must be a Duration', 'got null']],
+    ['schedule a string', s => TableBackup.of(s, js({ schedule: 'daily' })), ['schedule must be a BackupSchedule', "got 'daily'"]],
+    ['copies not an array', s => TableBackup.of(s, js({ copies: {} })), ['copies must be an array']],
+    ['a copy null', s => TableBackup.of(s, js({ copies: [null] })), ['copies[0] must be an object, got null']],
+    ['vaultLock a plain object', s => TableBackup.of(s, js({ vaultLock: { mode: 'COMPLIANCE', minRetention: Duration.days(7) } })), ['vaultLock must be a VaultLock']],
+    ['addTable(undefined)', s => TableBackup.of(s).addTable(js(undefined)), ['Stack/DynamoDbKitBackup: table must be given: a table']],
+    ['a weekly schedule without a day', () => BackupSchedule.weekly(js(undefined)), ["weekDay must be given: one of 'MON'"]],
+    ['a weekly schedule on a day that does not exist', () => BackupSchedule.weekly(js('FUNDAY')), ["weekDay must be one of 'MON', 'TUE'", "got 'FUNDAY'"]],
+    ['a weekly schedule on a day written out', () => BackupSchedule.weekly(js('MONDAY')), ["got 'MONDAY'"]],
+    ['a time of day null', () => BackupSchedule.daily(js(null)), ['time must be an object, got null']],
+    ['an hour as a string', () => BackupSchedule.daily(js({ hour: '5' })), ["time.hour must be a number, got '5'"]],
+  ]],
+  ['the other entry points', [
+    ['HardenedKey props null', s => new HardenedKey(s, 'Key', js(null)), ['Stack/Key: props must be an object, got null']],
+    ['HardenedKey alias a number', s => new HardenedKey(s, 'Key', js({ description: 'x', alias: 5 })), ['Stack/Key: alias must be a string, got 5']],
+    ['HardenedKey description a number', s => new HardenedKey(s, 'Key', js({ description: 5 })), ['Stack/Key: description must be a string, got 5']],
+    ['DynamoDbGatewayEndpoint.of(undefined)', () => DynamoDbGatewayEndpoint.of(js(undefined)), ['vpc must be given: a VPC']],
+    ['an endpoint policy that is a plain object', s => DynamoDbGatewayEndpoint.of(vpc(s), js({ policy: {} })), ['Stack/Vpc: options.policy must be an EndpointPolicy', 'got {}']],
+    ['endpoint subnets not an array', s => DynamoDbGatewayEndpoint.of(vpc(s), js({ subnets: {} })), ['Stack/Vpc: options.subnets must be an array']],
+    ['endpoint addTable(undefined)', s => DynamoDbGatewayEndpoint.of(vpc(s)).addTable(js(undefined)), ['Stack/Vpc/DynamoDbKitEndpoint: table must be given']],
+    ['exemptRoles not an array', s => DynamoDbGatewayEndpoint.of(vpc(s)).restrictTableToEndpoint(streamTable(s), js({ exemptRoles: {} })), ['options.exemptRoles must be an array']],
+    ['a streams endpoint policy that is a plain object', s => DynamoDbGatewayEndpoint.of(vpc(s)).addStreamsEndpoint(js({ policy: {} })), ['options.policy must be an EndpointPolicy']],
+    ['a workload null', () => CapacityPlanner.forWorkload(js(null)), ['workload must be an object, got null']],
+    ['a workload without numbers', () => CapacityPlanner.forWorkload(js({})), ['workload.readsPerSecond must be given: a number']],
+    ['unitPrices null', () => CapacityPlanner.forWorkload(js({ readsPerSecond: 1, writesPerSecond: 1, itemSizeBytes: 1, unitPrices: null })), ['workload.unitPrices must be an object or left out, got null']],
+    ['AlarmActions.topic(undefined)', () => AlarmActions.topic(js(undefined)), ['AlarmActions.topic topic must be given: an SNS topic']],
+    ['AlarmActions.actions({})', () => AlarmActions.actions(js({})), ['AlarmActions.actions alarmActions[0] must be an alarm action']],
+    ['AlarmTopic.of(undefined)', () => AlarmTopic.of(js(undefined)), ['AlarmTopic.of scope must be given: a construct']],
+    ['ReplicaKeyStack.forRegion with a number region', s => ReplicaKeyStack.forRegion(s, js(5)), ['region must be a string, got 5']],
+    ['ReplicaKeyStack.forRegion without a stack', () => ReplicaKeyStack.forRegion(js(undefined), 'us-west-2'), ['tableStack must be given: a Stack']],
+  ]],
+])('%s: wrong types, null and missing props', (_entry, cases) => {
+  test.each(cases)('%s is refused with the property named', (_name, act, fragments) => {
+    // GIVEN
+    const stack = newStack();
+
+    // WHEN / THEN
+    expectRefused(() => act(stack), ...fragments);
+  });
+});
+
+test('a role given where a role is expected is accepted, so the kind checks refuse only what is wrong', () => {
+  const stack = newStack();
+  const cache = new TableCache(stack, 'Cache', { table: streamTable(stack), vpc: vpc(stack) });
+  expect(() => cache.grantReadData(new iam.Role(stack, 'Client', { assumedBy: new iam.AccountRootPrincipal() }))).not.toThrow();
 });

@@ -251,7 +251,7 @@ describe('bad input', () => {
 
   test('an empty attribute list is refused; a bad attribute name is refused with its index', () => {
     expect(() => build({ attributes: [] })).toThrow(/^Stack\/TenantAccess: attributes must list at least one attribute/);
-    expect(() => build({ attributes: ['pk', ''] })).toThrow(/^attributes\[1\] must be 1-255 bytes of UTF-8, got 0 bytes/);
+    expect(() => build({ attributes: ['pk', ''] })).toThrow(/^Stack\/TenantAccess: attributes\[1\] must be 1-255 bytes of UTF-8, got 0 bytes/);
   });
 
   test('a bad index name is refused with its index', () => {

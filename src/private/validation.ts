@@ -1,5 +1,15 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
+import { AlarmActions } from '../alarm-actions';
+import { BackupSchedule, BackupWeekDay } from '../backup-schedule';
+import { ReadConsistency } from '../capacity-planner';
+import { EndpointPolicy } from '../endpoint-policy';
+import { TenantAccessLevel } from '../tenant-access';
+import { VaultLock } from '../vault-lock';
 import { DynamoDbKitError } from './errors';
 
 // Limits from the DynamoDB developer guide, "Quotas in Amazon DynamoDB" (naming rules, attributes).
@@ -199,7 +209,7 @@ export function shapeOf(spec: Record<string, Kind>, expected = 'an object'): Kin
 }
 
 /** An array whose elements are each of `element`. */
-export function arrayOf(element: Kind, expected = `an array of ${element.expected.replace(/^an? /, '')}s`): Kind {
+export function arrayOf(element: Kind, expected = `an array, each element ${element.expected}`): Kind {
   return {
     expected,
     test: value => Array.isArray(value),
@@ -241,7 +251,14 @@ export const Kinds = {
   lambdaFunction: constructWith('functionArn', 'a Lambda function (a lambda.IFunction)'),
   key: constructWith('keyArn', 'a KMS key (a kms.IKey)'),
   removalPolicy: enumOf(RemovalPolicy as unknown as Record<string, string>),
+  stack: kind('a Stack', value => Stack.isStack(value)),
+  construct: kind('a construct (a Stack, or a construct in one)', value => Construct.isConstruct(value)),
 };
+
+/** The day of a weekly backup: required, and one of BackupWeekDay. */
+export function validateWeekDay(weekDay: unknown): void {
+  validateKind('weekDay', weekDay, required(enumOf(BackupWeekDay)));
+}
 
 /**
  * `value` is of `kind`: given when required, never null, of the kind, and what it holds checked.
@@ -258,7 +275,7 @@ export function validateKind(property: string, value: unknown, of: Kind, scope?:
     return;
   }
   if (value === null || !of.test(value)) {
-    const absent = of.required ? '' : ' or left out';
+    const absent = of.required || value !== null ? '' : ' or left out';
     throw new DynamoDbKitError(`${property} must be ${of.expected}${absent}, got ${describeKind(value)}`, scope);
   }
   of.inner?.(value, property, scope);
@@ -289,6 +306,9 @@ export function validateConstructId(scope: IConstruct, id: unknown): string {
 
 /** A value as a type error shows it: its class when it is an object of one, else as `describe`. */
 function describeKind(value: unknown): string {
+  if (Construct.isConstruct(value)) {
+    return `the construct ${value.node.path}`;
+  }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const name = Object.getPrototypeOf(value)?.constructor?.name;
     if (name && name !== 'Object') {
@@ -339,3 +359,274 @@ export function wholeDaysOf(property: string, value: Duration | undefined, minDa
   }
   return days;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The public entry points: what each one's props and arguments must be. Built when called, since
+// the classes they name import this module too.
+// ---------------------------------------------------------------------------------------------
+
+/** The path a construct is being made at, for checks that run before it exists. */
+export function pathOf(scope: unknown, id: unknown): string | undefined {
+  return Construct.isConstruct(scope) ? `${scope.node.path}/${String(id)}` : undefined;
+}
+
+/**
+ * A construct's scope, id and props, checked before it is made: a JavaScript caller gets the
+ * property and the construct path named, not a TypeError or "Only root constructs may have an empty ID".
+ */
+export function validateConstructInput(scope: unknown, id: unknown, props: unknown, spec: Record<string, Kind>): void {
+  if (!Construct.isConstruct(scope)) {
+    throw new DynamoDbKitError(`scope must be a construct (a Stack, or a construct in one), got ${describeKind(scope)}`);
+  }
+  validateConstructId(scope, id);
+  validateShape('props', props, spec, `${scope.node.path}/${id}`);
+}
+
+const alarmActionsKind = (): Kind => instanceOf(AlarmActions,
+  'an AlarmActions value (AlarmActions.stackTopic(), .topic(topic), .actions(...) or .none())');
+
+const attributeKind = (): Kind => shapeOf({
+  name: required(Kinds.string),
+  type: required(enumOf(dynamodb.AttributeType)),
+}, 'an attribute ({ name, type: AttributeType.STRING | NUMBER | BINARY })');
+
+const capacityKind = (): Kind => instanceOf(dynamodb.Capacity, 'a Capacity (Capacity.fixed(n) or Capacity.autoscaled({ maxCapacity }))');
+
+/** GlobalSecondaryIndexPropsV2. */
+export function globalIndexSpec(): Record<string, Kind> {
+  return {
+    indexName: required(Kinds.string),
+    partitionKey: attributeKind(),
+    partitionKeys: arrayOf(attributeKind()),
+    sortKey: attributeKind(),
+    sortKeys: arrayOf(attributeKind()),
+    projectionType: enumOf(dynamodb.ProjectionType),
+    nonKeyAttributes: arrayOf(Kinds.string),
+    readCapacity: capacityKind(),
+    writeCapacity: capacityKind(),
+    maxReadRequestUnits: Kinds.number,
+    maxWriteRequestUnits: Kinds.number,
+    contributorInsights: Kinds.boolean,
+  };
+}
+
+/** LocalSecondaryIndexProps. */
+export function localIndexSpec(): Record<string, Kind> {
+  return {
+    indexName: required(Kinds.string),
+    sortKey: required(attributeKind()),
+    projectionType: enumOf(dynamodb.ProjectionType),
+    nonKeyAttributes: arrayOf(Kinds.string),
+  };
+}
+
+/** ReplicaTableProps. */
+export function replicaSpec(): Record<string, Kind> {
+  return {
+    region: required(Kinds.string),
+    readCapacity: capacityKind(),
+    maxReadRequestUnits: Kinds.number,
+    deletionProtection: Kinds.boolean,
+    pointInTimeRecovery: Kinds.boolean,
+    contributorInsights: Kinds.boolean,
+    tableClass: enumOf(dynamodb.TableClass),
+    globalSecondaryIndexOptions: shapeOf({}),
+  };
+}
+
+/** TableAlarmsOptions: what a ProductionTable's `alarms` and a TableAlarms share. */
+export function tableAlarmsOptionsSpec(): Record<string, Kind> {
+  return {
+    alarmActions: alarmActionsKind(),
+    throttleThreshold: Kinds.number,
+    datapointsToAlarm: Kinds.number,
+    systemErrorsThreshold: Kinds.number,
+    systemErrorOperations: arrayOf(enumOf(dynamodb.Operation), 'an array of dynamodb.Operation values'),
+    capacityUtilizationPercent: Kinds.number,
+    replicationLatencyThreshold: Kinds.duration,
+    latencyThreshold: Kinds.duration,
+    latencyOperations: arrayOf(enumOf(dynamodb.Operation), 'an array of dynamodb.Operation values'),
+  };
+}
+
+/** An index of an imported table, for its alarms. */
+export function indexAlarmsSpec(): Record<string, Kind> {
+  return { indexName: required(Kinds.string), maxReadUnits: Kinds.number, maxWriteUnits: Kinds.number };
+}
+
+/** TableAlarmsProps. */
+export function tableAlarmsSpec(): Record<string, Kind> {
+  return {
+    ...tableAlarmsOptionsSpec(),
+    table: required(Kinds.table),
+    billingMode: enumOf(dynamodb.BillingMode),
+    globalSecondaryIndexes: arrayOf(shapeOf(indexAlarmsSpec()), 'an array of { indexName, maxReadUnits?, maxWriteUnits? }'),
+    replicaRegions: arrayOf(Kinds.string),
+    maxReadUnits: Kinds.number,
+    maxWriteUnits: Kinds.number,
+  };
+}
+
+/** Workload, for CapacityPlanner.forWorkload and a ProductionTable's `workload`. */
+export function workloadSpec(): Record<string, Kind> {
+  const prices = ['writeRequestUnitsPerMillion', 'readRequestUnitsPerMillion', 'replicatedWriteRequestUnitsPerMillion',
+    'writeCapacityUnitHour', 'readCapacityUnitHour', 'replicatedWriteCapacityUnitHour', 'storageGbMonth', 'pitrGbMonth',
+    'backupGbMonth', 'kmsKeyMonth', 'alarmMetricMonth'];
+  return {
+    readsPerSecond: required(Kinds.number),
+    writesPerSecond: required(Kinds.number),
+    itemSizeBytes: required(Kinds.number),
+    readConsistency: enumOf(ReadConsistency),
+    transactionalWrites: Kinds.boolean,
+    globalSecondaryIndexes: Kinds.number,
+    replicaRegions: Kinds.number,
+    peakFactor: Kinds.number,
+    tableSizeGiB: Kinds.number,
+    backupCopies: Kinds.number,
+    alarmMetrics: Kinds.number,
+    unitPrices: shapeOf(Object.fromEntries(prices.map(name => [name, Kinds.number]))),
+  };
+}
+
+/** ProductionTableProps: TablePropsV2 and the library's own. */
+export function productionTableSpec(): Record<string, Kind> {
+  return {
+    partitionKey: required(attributeKind()),
+    sortKey: attributeKind(),
+    tableName: Kinds.string,
+    timeToLiveAttribute: Kinds.string,
+    removalPolicy: Kinds.removalPolicy,
+    billing: instanceOf(dynamodb.Billing, 'a Billing (Billing.onDemand(...) or Billing.provisioned(...))'),
+    encryption: instanceOf(dynamodb.TableEncryptionV2, 'a TableEncryptionV2 (TableEncryptionV2.customerManagedKey(key), ...)'),
+    dynamoStream: enumOf(dynamodb.StreamViewType),
+    tableClass: enumOf(dynamodb.TableClass),
+    deletionProtection: Kinds.boolean,
+    pointInTimeRecovery: Kinds.boolean,
+    pointInTimeRecoverySpecification: shapeOf({ pointInTimeRecoveryEnabled: required(Kinds.boolean), recoveryPeriodInDays: Kinds.number }),
+    contributorInsights: Kinds.boolean,
+    contributorInsightsSpecification: shapeOf({ enabled: required(Kinds.boolean), mode: enumOf(dynamodb.ContributorInsightsMode) }),
+    globalSecondaryIndexes: arrayOf(shapeOf(globalIndexSpec()), 'an array of global secondary index props'),
+    localSecondaryIndexes: arrayOf(shapeOf(localIndexSpec()), 'an array of local secondary index props'),
+    replicas: arrayOf(shapeOf(replicaSpec()), 'an array of replica props ({ region, ... })'),
+    multiRegionConsistency: enumOf(dynamodb.MultiRegionConsistency),
+    witnessRegion: Kinds.string,
+    tags: arrayOf(shapeOf({ key: required(Kinds.string), value: required(Kinds.string) }), 'an array of { key, value }'),
+    resourcePolicy: instanceOf(iam.PolicyDocument, 'an iam.PolicyDocument'),
+    backup: Kinds.boolean,
+    alarms: shapeOf(tableAlarmsOptionsSpec()),
+    workload: shapeOf(workloadSpec()),
+  };
+}
+
+/** StreamConsumerProps. */
+export function streamConsumerSpec(): Record<string, Kind> {
+  return {
+    table: required(Kinds.table),
+    handler: required(Kinds.lambdaFunction),
+    batchSize: Kinds.number,
+    maxBatchingWindow: Kinds.duration,
+    startingPosition: enumOf(lambda.StartingPosition),
+    retryAttempts: Kinds.number,
+    maxRecordAge: Kinds.duration,
+    bisectBatchOnError: Kinds.boolean,
+    parallelizationFactor: Kinds.number,
+    reportBatchItemFailures: Kinds.boolean,
+    filters: arrayOf(shapeOf({}), 'an array of filters made with lambda.FilterCriteria.filter(...)'),
+    tumblingWindow: Kinds.duration,
+    failureQueue: Kinds.queue,
+    failureQueueProps: shapeOf({
+      removalPolicy: Kinds.removalPolicy,
+      fifo: Kinds.boolean,
+      retentionPeriod: Kinds.duration,
+      encryption: enumOf(sqs.QueueEncryption),
+      encryptionMasterKey: Kinds.key,
+      enforceSSL: Kinds.boolean,
+    }),
+    iteratorAgeThreshold: Kinds.duration,
+    alarmActions: alarmActionsKind(),
+  };
+}
+
+/** A StreamConsumer's scope, id and props. */
+export function validateStreamConsumerInput(scope: unknown, id: unknown, props: unknown): void {
+  validateConstructInput(scope, id, props, streamConsumerSpec());
+}
+
+/** TableCacheProps. */
+export function tableCacheSpec(): Record<string, Kind> {
+  return {
+    table: required(Kinds.table),
+    vpc: required(Kinds.vpc),
+    subnets: shapeOf({}, 'a subnet selection ({ subnetType }, { subnets }, ...)'),
+    nodeType: Kinds.string,
+    replicationFactor: Kinds.number,
+    availabilityZones: arrayOf(Kinds.string),
+    alarmActions: alarmActionsKind(),
+    cpuUtilizationPercent: Kinds.number,
+    cacheMemoryUtilizationPercent: Kinds.number,
+  };
+}
+
+/** TenantAccessProps. */
+export function tenantAccessSpec(): Record<string, Kind> {
+  return {
+    table: required(Kinds.table),
+    tenantKey: required(Kinds.string),
+    access: enumOf(TenantAccessLevel),
+    attributes: arrayOf(Kinds.string),
+    tenantKeyedIndexes: arrayOf(Kinds.string),
+    indexes: arrayOf(Kinds.string),
+  };
+}
+
+/** HardenedKeyProps. */
+export function hardenedKeySpec(): Record<string, Kind> {
+  return { description: required(Kinds.string), alias: Kinds.string };
+}
+
+/** TableBackupProps, checked where TableBackup.of makes the plan. */
+export function validateTableBackupInput(scope: unknown, props: unknown): void {
+  if (!Construct.isConstruct(scope)) {
+    throw new DynamoDbKitError(`TableBackup.of scope must be a construct (a Stack, or a construct in one), got ${describeKind(scope)}`);
+  }
+  if (props === undefined) {
+    return;
+  }
+  validateShape('props', props, {
+    schedule: instanceOf(BackupSchedule, 'a BackupSchedule (BackupSchedule.daily(), .weekly(day), .monthly(day) or .everyHours(n))'),
+    retention: Kinds.duration,
+    moveToColdStorageAfter: Kinds.duration,
+    vaultLock: instanceOf(VaultLock, 'a VaultLock (VaultLock.governance(...) or VaultLock.compliance(...))'),
+    copies: arrayOf(shapeOf({
+      destinationVaultArn: required(Kinds.string),
+      retention: Kinds.duration,
+      moveToColdStorageAfter: Kinds.duration,
+    }), 'an array of { destinationVaultArn, retention?, moveToColdStorageAfter? }'),
+  }, Stack.of(scope).node.path);
+}
+
+/** A backup schedule's time of day. */
+export function validateTimeOfDay(property: string, time: unknown): void {
+  validateShape(property, time, { hour: Kinds.number, minute: Kinds.number });
+}
+
+/** DynamoDbGatewayEndpointOptions. */
+export function gatewayEndpointSpec(): Record<string, Kind> {
+  return {
+    policy: endpointPolicyKind(),
+    subnets: arrayOf(shapeOf({}), 'an array of subnet selections'),
+    existingEndpoint: constructWith('vpcEndpointId', 'a gateway endpoint (an ec2.IGatewayVpcEndpoint)'),
+  };
+}
+
+/** StreamsEndpointOptions. */
+export function streamsEndpointSpec(): Record<string, Kind> {
+  return { policy: endpointPolicyKind(), subnets: shapeOf({}, 'a subnet selection') };
+}
+
+const endpointPolicyKind = (): Kind => instanceOf(EndpointPolicy,
+  'an EndpointPolicy (EndpointPolicy.dataPerimeter(), .tablesOnly() or .open())');
+
+/** An alarm action: anything with a bind() that CloudWatch calls. */
+export const alarmActionKind: Kind = kind('an alarm action (a cloudwatch.IAlarmAction, such as new actions.SnsAction(topic))',
+  value => typeof (value as { bind?: unknown }).bind === 'function');
