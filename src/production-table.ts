@@ -14,7 +14,7 @@ import { describePlan } from './private/plan-summary';
 import { regionAgnosticEncryption } from './private/region-agnostic-encryption';
 import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, ReplicaKeys } from './private/replica-keys';
 import { RenderedTable } from './private/table-introspection';
-import { checkProvisionedCapacity, validateGlobalIndex, validateLocalIndex, validateTableProps } from './private/table-validation';
+import { checkProvisionedCapacity, validateGlobalIndex, validateLocalIndex, validateReplica, validateTableProps } from './private/table-validation';
 import {
   globalIndexSpec, Kinds, localIndexSpec, productionTableSpec, replicaSpec, required, validateConstructId, validateConstructInput, validateKind,
   validateShape,
@@ -137,6 +137,7 @@ export class ProductionTable extends dynamodb.TableV2 {
    */
   public addReplica(props: dynamodb.ReplicaTableProps): void {
     validateShape('replica', props, replicaSpec(), this);
+    refusedAt(this, () => validateReplica(props));
     const constructed = this.globalKeys !== undefined;
     if (constructed) {
       checkReplicasHaveRegion(this, 1);

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -208,4 +208,39 @@ test('a role given where a role is expected is accepted, so the kind checks refu
   const stack = newStack();
   const cache = new TableCache(stack, 'Cache', { table: streamTable(stack), vpc: vpc(stack) });
   expect(() => cache.grantReadData(new iam.Role(stack, 'Client', { assumedBy: new iam.AccountRootPrincipal() }))).not.toThrow();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Capacity: aws-cdk-lib's factories take any number. An on-demand maximum of NaN or 0 is dropped
+// (the table has no maximum), Infinity renders as null, and a fixed capacity of 0 fails at deploy.
+// ---------------------------------------------------------------------------------------------
+
+const provisioned = (read: dynamodb.Capacity, write = dynamodb.Capacity.autoscaled({ maxCapacity: 10 })) =>
+  dynamodb.Billing.provisioned({ readCapacity: read, writeCapacity: write });
+
+describe('capacity', () => {
+  test.each<[string, object, string[]]>([
+    ['an on-demand read maximum of NaN', { billing: dynamodb.Billing.onDemand({ maxReadRequestUnits: NaN }) }, ['Stack/Orders: billing (Billing.onDemand) maxReadRequestUnits must be an integer of at least 1, got NaN']],
+    ['an on-demand write maximum of 0', { billing: dynamodb.Billing.onDemand({ maxWriteRequestUnits: 0 }) }, ['maxWriteRequestUnits must be an integer of at least 1, got 0']],
+    ['an on-demand maximum of Infinity', { billing: dynamodb.Billing.onDemand({ maxReadRequestUnits: Infinity }) }, ['maxReadRequestUnits must be an integer of at least 1, got Infinity']],
+    ['an on-demand maximum of -0', { billing: dynamodb.Billing.onDemand({ maxReadRequestUnits: -0 }) }, ['maxReadRequestUnits must be an integer of at least 1, got 0']],
+    ['an on-demand maximum of 2.5', { billing: dynamodb.Billing.onDemand({ maxReadRequestUnits: 2.5 }) }, ['maxReadRequestUnits must be an integer of at least 1, got 2.5']],
+    ['a GSI maximum of NaN', { globalSecondaryIndexes: [{ indexName: 'byDate', partitionKey: { name: 'date', type: dynamodb.AttributeType.STRING }, maxReadRequestUnits: NaN }] }, ['globalSecondaryIndexes[byDate].maxReadRequestUnits must be an integer of at least 1, got NaN']],
+    ['a fixed capacity of 0', { billing: provisioned(dynamodb.Capacity.fixed(0)) }, ['Stack/Orders: billing.readCapacity (Capacity.fixed) must be an integer of at least 1, got 0']],
+    ['a fixed capacity of NaN', { billing: provisioned(dynamodb.Capacity.fixed(NaN)) }, ['billing.readCapacity (Capacity.fixed) must be an integer of at least 1, got NaN']],
+    ['a fixed capacity of 1.5', { billing: provisioned(dynamodb.Capacity.fixed(1.5)) }, ['billing.readCapacity (Capacity.fixed) must be an integer of at least 1, got 1.5']],
+    ['an autoscaling maximum of NaN', { billing: provisioned(dynamodb.Capacity.fixed(5), dynamodb.Capacity.autoscaled({ maxCapacity: NaN })) }, ['billing.writeCapacity maxCapacity must be an integer of at least 1, got NaN']],
+    ['an autoscaling maximum of 1.5', { billing: provisioned(dynamodb.Capacity.fixed(5), dynamodb.Capacity.autoscaled({ maxCapacity: 1.5 })) }, ['billing.writeCapacity maxCapacity must be an integer of at least 1, got 1.5']],
+  ])('%s is refused with the property named', (_name, props, fragments) => {
+    expectRefused(() => table(newStack(), props), ...fragments);
+  });
+
+  test.each<[string, object]>([
+    ['an on-demand maximum of 1', { billing: dynamodb.Billing.onDemand({ maxReadRequestUnits: 1, maxWriteRequestUnits: 1 }) }],
+    ['a fixed capacity of 1', { billing: provisioned(dynamodb.Capacity.fixed(1)) }],
+    ['an on-demand maximum that is a token', { billing: dynamodb.Billing.onDemand({ maxReadRequestUnits: Token.asNumber({ Ref: 'MaxReads' }) }) }],
+    ['a fixed capacity that is a token', { billing: provisioned(dynamodb.Capacity.fixed(Lazy.number({ produce: () => 5 }))) }],
+  ])('%s is accepted', (_name, props) => {
+    expect(() => table(newStack(), props)).not.toThrow();
+  });
 });

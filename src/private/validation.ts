@@ -72,6 +72,19 @@ export function validateRange(property: string, value: number | undefined, min: 
   }
 }
 
+/**
+ * An integer of at least `min`, with no upper bound of the library's own (a capacity, a request
+ * unit maximum). NaN, Infinity and fractions are refused. Tokens pass through.
+ */
+export function validateAtLeast(property: string, value: number | undefined, min: number, scope?: IConstruct | string): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!Number.isInteger(value) || value < min) {
+    throw new DynamoDbKitError(`${property} must be an integer of at least ${min}, got ${describeKind(value)}`, scope);
+  }
+}
+
 function truncate(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}...` : text;
 }
