@@ -10,7 +10,7 @@ import { HardenedKey } from './encryption-key';
 import { BackupPermissions } from './private/backup-permissions';
 import { DynamoDbKitError } from './private/errors';
 import { sharedConstruct } from './private/shared-construct';
-import { Kinds, required, validateKind, validateTableBackupInput } from './private/validation';
+import { Kinds, required, validateBackupSelectsTables, validateKind, validateTableBackupInput } from './private/validation';
 import { VaultLock } from './vault-lock';
 
 // Fixed id at stack scope: one backup plan per stack, whichever table asks first.
@@ -133,6 +133,7 @@ export class TableBackup extends Construct {
 
   private constructor(scope: Construct, id: string, props: TableBackupProps) {
     super(scope, id);
+    this.node.addValidation({ validate: () => validateBackupSelectsTables(this.tableArns.length, this) });
     const schedule = props.schedule ?? BackupSchedule.daily();
     const retention = props.retention ?? DEFAULT_RETENTION;
 

@@ -244,3 +244,27 @@ describe('capacity', () => {
     expect(() => table(newStack(), props)).not.toThrow();
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// A backup plan with nothing to select: it used to fail inside aws-cdk-lib's policy validation.
+// ---------------------------------------------------------------------------------------------
+
+describe('a backup plan whose stack backs up no table', () => {
+  test('is refused at synth, naming the plan and what to do', () => {
+    // GIVEN backup options, and the stack's only table opting out
+    const stack = newStack();
+    TableBackup.of(stack, { retention: Duration.days(90) });
+    table(stack, { backup: false });
+
+    // WHEN / THEN
+    expect(() => Template.fromStack(stack)).toThrow(/Stack\/DynamoDbKitBackup\] The backup plan Stack\/DynamoDbKitBackup backs up no table/);
+  });
+
+  test('with a table added, it synthesizes', () => {
+    const stack = newStack();
+    TableBackup.of(stack, { retention: Duration.days(90) });
+    table(stack);
+
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+});

@@ -643,3 +643,15 @@ const endpointPolicyKind = (): Kind => instanceOf(EndpointPolicy,
 /** An alarm action: anything with a bind() that CloudWatch calls. */
 export const alarmActionKind: Kind = kind('an alarm action (a cloudwatch.IAlarmAction, such as new actions.SnsAction(topic))',
   value => typeof (value as { bind?: unknown }).bind === 'function');
+
+/**
+ * The stack's backup plan must select a table: its selection and its role's policy would be
+ * empty, which aws-cdk-lib refuses at synth with a message about a policy statement.
+ */
+export function validateBackupSelectsTables(tableCount: number, plan: IConstruct): string[] {
+  return tableCount > 0 ? [] : [
+    `The backup plan ${plan.node.path} backs up no table: TableBackup.of(scope, props) made it, and no table joined it ` +
+    '(every ProductionTable of the stack has backup: false, or none called addTable). A plan with nothing to select ' +
+    'cannot deploy. Add a table with TableBackup.of(this).addTable(table), or leave TableBackup.of() out of a stack whose tables opt out of backup',
+  ];
+}
