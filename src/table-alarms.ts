@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmActions } from './alarm-actions';
-import { productAlarm } from './private/alarm';
+import { millisecondsThreshold, productAlarm } from './private/alarm';
 import { DynamoDbKitError } from './private/errors';
 import { RenderedTable } from './private/table-introspection';
 import {
@@ -11,7 +11,7 @@ import {
   throttlesOf, utilizationOf,
 } from './private/table-metrics';
 import {
-  indexAlarmsSpec, Kinds, required, tableAlarmsSpec, validateConstructInput, validateEnum, validateInstance, validateKind, validateRange, validateShape,
+  indexAlarmsSpec, Kinds, required, tableAlarmsSpec, validateConstructInput, validateEnum, validateInstance, validateKind, validatePositiveDuration, validateRange, validateShape,
 } from './private/validation';
 import { LoosenedDefault, warnLoosened } from './private/warnings';
 
@@ -373,8 +373,8 @@ export class TableAlarms extends Construct {
     this.coveredRegions.add(region);
     const threshold = this.settings.replicationLatencyThreshold;
     this.alarm(`ReplicationLatency${region}`, {
-      metric: replicationOf(this.table.tableName, region, threshold.toMilliseconds()),
-      threshold: threshold.toMilliseconds(),
+      metric: replicationOf(this.table.tableName, region, millisecondsThreshold(threshold)),
+      threshold: millisecondsThreshold(threshold).threshold,
       evaluationPeriods: 5,
       // Five minutes in a row: a write at the end of a minute replicates in the next one.
       datapointsToAlarm: 5,
@@ -388,8 +388,8 @@ export class TableAlarms extends Construct {
   private addLatency(threshold: Duration): void {
     const operations = this.settings.latencyOperations;
     this.alarm('Latency', {
-      metric: latencyOf(this.table.tableName, operations),
-      threshold: threshold.toMilliseconds(),
+      metric: latencyOf(this.table.tableName, operations, millisecondsThreshold(threshold)),
+      threshold: millisecondsThreshold(threshold).threshold,
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -468,6 +468,8 @@ function validateProps(scope: Construct, props: TableAlarmsProps, madeInApp: boo
   }
   validateRange('datapointsToAlarm', props.datapointsToAlarm, 1, 5, '', scope);
   validateRange('capacityUtilizationPercent', props.capacityUtilizationPercent, 1, 100, '%', scope);
+  validatePositiveDuration('replicationLatencyThreshold', props.replicationLatencyThreshold, scope);
+  validatePositiveDuration('latencyThreshold', props.latencyThreshold, scope);
   for (const [name, operations] of [['systemErrorOperations', props.systemErrorOperations], ['latencyOperations', props.latencyOperations]] as const) {
     const distinct = new Set(operations ?? []).size;
     if (operations && (distinct === 0 || distinct > MAX_METRICS_PER_ALARM)) {

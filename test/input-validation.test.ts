@@ -1,5 +1,5 @@
-import { App, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -266,5 +266,114 @@ describe('a backup plan whose stack backs up no table', () => {
     table(stack);
 
     expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Tokens pass through unvalidated: a number token (Token.asNumber, Lazy.number, a CfnParameter)
+// and a Duration of a token in any unit. The exceptions are listed in the README: tokens that bare
+// aws-cdk-lib refuses too, and values the library must compute with at synth.
+// ---------------------------------------------------------------------------------------------
+
+type TokenCase = [string, (stack: Stack, n: () => number) => unknown];
+
+const replicatedTable = (stack: Stack) => new dynamodb.TableV2(stack, 'Global', {
+  partitionKey: pk, replicas: [{ region: 'us-west-2' }],
+});
+const NUMBER_TOKENS: Array<[string, (stack: Stack) => number]> = [
+  ['Token.asNumber', () => Token.asNumber({ 'Fn::ImportValue': 'Threshold' })],
+  ['Lazy.number', () => Lazy.number({ produce: () => 5 })],
+  ['CfnParameter.valueAsNumber', stack => new CfnParameter(stack, 'Threshold', { type: 'Number' }).valueAsNumber],
+];
+
+describe.each(NUMBER_TOKENS)('a number given as %s', (_kind, tokenIn) => {
+  test.each<TokenCase>([
+    ['TableAlarms throttleThreshold', (s, n) => new TableAlarms(s, 'Alarms', { table: streamTable(s), throttleThreshold: n() })],
+    ['TableAlarms systemErrorsThreshold', (s, n) => new TableAlarms(s, 'Alarms', { table: streamTable(s), systemErrorsThreshold: n() })],
+    ['TableAlarms datapointsToAlarm', (s, n) => new TableAlarms(s, 'Alarms', { table: streamTable(s), datapointsToAlarm: n() })],
+    ['TableAlarms capacityUtilizationPercent', (s, n) => new TableAlarms(s, 'Alarms', { table: streamTable(s), capacityUtilizationPercent: n() })],
+    ['TableAlarms maxReadUnits of an imported table', (s, n) => new TableAlarms(s, 'Alarms', { table: dynamodb.TableV2.fromTableName(s, 'Imported', 'orders'), maxReadUnits: n(), maxWriteUnits: n() })],
+    ['TableAlarms latencyThreshold in seconds', (s, n) => new TableAlarms(s, 'Alarms', { table: streamTable(s), latencyThreshold: Duration.seconds(n()) })],
+    ['TableAlarms latencyThreshold in milliseconds', (s, n) => new TableAlarms(s, 'Alarms', { table: streamTable(s), latencyThreshold: Duration.millis(n()) })],
+    ['TableAlarms replicationLatencyThreshold in minutes', (s, n) => new TableAlarms(s, 'Alarms', { table: replicatedTable(s), replicationLatencyThreshold: Duration.minutes(n()) })],
+    ['ProductionTable alarms thresholds', (s, n) => table(s, { alarms: { throttleThreshold: n(), systemErrorsThreshold: n(), latencyThreshold: Duration.seconds(n()) } })],
+    ['StreamConsumer batchSize, retryAttempts, parallelizationFactor', (s, n) => new StreamConsumer(s, 'Consumer', { table: streamTable(s), handler: handler(s), batchSize: n(), retryAttempts: n(), parallelizationFactor: n() })],
+    ['StreamConsumer maxBatchingWindow and tumblingWindow', (s, n) => new StreamConsumer(s, 'Consumer', { table: streamTable(s), handler: handler(s), maxBatchingWindow: Duration.seconds(n()), tumblingWindow: Duration.seconds(n()) })],
+    ['StreamConsumer iteratorAgeThreshold in seconds', (s, n) => new StreamConsumer(s, 'Consumer', { table: streamTable(s), handler: handler(s), iteratorAgeThreshold: Duration.seconds(n()) })],
+    ['TableCache utilization thresholds', (s, n) => new TableCache(s, 'Cache', { table: streamTable(s), vpc: vpc(s), cpuUtilizationPercent: n(), cacheMemoryUtilizationPercent: n() })],
+    ['TableBackup retention and cold storage', (s, n) => { TableBackup.of(s, { retention: Duration.days(n()), moveToColdStorageAfter: Duration.days(n()) }).addTable(streamTable(s)); }],
+    ['a vault lock', (s, n) => { TableBackup.of(s, { vaultLock: VaultLock.compliance({ minRetention: Duration.days(n()), changeableFor: Duration.days(n()) }) }).addTable(streamTable(s)); }],
+    ['a backup schedule', (s, n) => { TableBackup.of(s, { schedule: BackupSchedule.monthly(n(), { hour: n(), minute: n() }), retention: Duration.days(n()) }).addTable(streamTable(s)); }],
+    ['an on-demand maximum', (s, n) => table(s, { billing: dynamodb.Billing.onDemand({ maxReadRequestUnits: n(), maxWriteRequestUnits: n() }) })],
+  ])('%s is accepted and synthesizes', (_name, act) => {
+    // GIVEN
+    const stack = newStack();
+
+    const token = tokenIn(stack);
+
+    // WHEN
+    act(stack, () => token);
+
+    // THEN
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+});
+
+test('a latency threshold in seconds that is a token: the alarm compares the metric in seconds with the token as given', () => {
+  // GIVEN
+  const stack = newStack();
+  const seconds = new CfnParameter(stack, 'LatencySeconds', { type: 'Number' }).valueAsNumber;
+
+  // WHEN
+  new TableAlarms(stack, 'Alarms', { table: streamTable(stack), latencyThreshold: Duration.seconds(seconds) });
+
+  // THEN
+  Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+    Threshold: { Ref: 'LatencySeconds' },
+    Metrics: Match.arrayWith([Match.objectLike({ Expression: 'MAX([l0,l1,l2]) / 1000' })]),
+  });
+});
+
+test('a replication latency threshold in minutes that is a token fills a stalled replica with the token, in minutes', () => {
+  const stack = newStack();
+  const minutes = new CfnParameter(stack, 'LagMinutes', { type: 'Number' }).valueAsNumber;
+
+  new TableAlarms(stack, 'Alarms', { table: replicatedTable(stack), replicationLatencyThreshold: Duration.minutes(minutes) });
+
+  const alarm = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm', { Properties: { Threshold: { Ref: 'LagMinutes' } } });
+  const [expression] = Object.values(alarm).map((a: any) => a.Properties.Metrics[0].Expression);
+  expect(expression).toEqual({ 'Fn::Join': ['', [expect.stringContaining('FILL(latency / 60000, '), { Ref: 'LagMinutes' }, '), FILL(latency / 60000, 0))']] });
+});
+
+test.each<[string, (stack: Stack) => unknown, string[]]>([
+  ['latencyThreshold of 0', s => new TableAlarms(s, 'Alarms', { table: streamTable(s), latencyThreshold: Duration.seconds(0) }), ['Stack/Alarms: latencyThreshold must be a Duration greater than 0, got 0 seconds']],
+  ['replicationLatencyThreshold of -0', s => new TableAlarms(s, 'Alarms', { table: streamTable(s), replicationLatencyThreshold: Duration.millis(-0) }), ['replicationLatencyThreshold must be a Duration greater than 0']],
+])('an alarm threshold of nothing, %s, is refused: every datapoint would breach it', (_name, act, fragments) => {
+  expectRefused(() => act(newStack()), ...fragments);
+});
+
+describe('tokens that cannot be rendered as given', () => {
+  const token = () => Token.asNumber({ 'Fn::ImportValue': 'Amount' });
+
+  test.each<[string, (stack: Stack) => unknown, string[]]>([
+    ['a tumbling window in minutes', s => new StreamConsumer(s, 'Consumer', { table: streamTable(s), handler: handler(s), tumblingWindow: Duration.minutes(token()) }),
+      ['Stack/Consumer: tumblingWindow must be given as Duration.seconds(token) when its amount is a token, got a token in minutes']],
+    ['a batching window in minutes', s => new StreamConsumer(s, 'Consumer', { table: streamTable(s), handler: handler(s), maxBatchingWindow: Duration.minutes(token()) }),
+      ['maxBatchingWindow must be given as Duration.seconds(token)']],
+    ['a backup retention in hours', s => TableBackup.of(s, { retention: Duration.hours(token()) }), ['Stack: retention must be given as Duration.days(token)']],
+    ['a copy retention in hours', s => TableBackup.of(s, { copies: [{ destinationVaultArn: 'arn:aws:backup:us-west-2:111111111111:backup-vault:dr', retention: Duration.hours(token()) }] }),
+      ['copies[0].retention must be given as Duration.days(token)']],
+    ['a vault lock minimum in hours', () => VaultLock.governance({ minRetention: Duration.hours(token()) }), ['VaultLock.governance minRetention must be given as Duration.days(token)']],
+  ])('%s is refused with the property named (aws-cdk-lib would refuse it naming none)', (_name, act, fragments) => {
+    expectRefused(() => act(newStack()), ...fragments);
+  });
+
+  // Refused by bare aws-cdk-lib too, with the property named: its message stands (README, "Input validation").
+  test.each<[string, (stack: Stack) => unknown, RegExp]>([
+    ['maxRecordAge', s => new StreamConsumer(s, 'Consumer', { table: streamTable(s), handler: handler(s), maxRecordAge: Duration.seconds(token()) }), /maxRecordAge must be between 60 seconds and 7 days/],
+    ['recoveryPeriodInDays', s => table(s, { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: token() } }), /recoveryPeriodInDays/],
+    ['an autoscaling maximum', s => table(s, { billing: provisioned(dynamodb.Capacity.autoscaled({ maxCapacity: token() })) }), /maxCapacity/],
+  ])('a token as %s is refused by aws-cdk-lib, naming it', (_name, act, message) => {
+    expect(() => act(newStack())).toThrow(message);
   });
 });

@@ -107,6 +107,28 @@ export function validateDuration(property: string, value: Duration | undefined, 
   }
 }
 
+/** A duration greater than zero (an alarm threshold of 0 ms is breached by every datapoint). Tokens pass through. */
+export function validatePositiveDuration(property: string, value: Duration | undefined, scope?: IConstruct | string): void {
+  validateKind(property, value, Kinds.duration, scope);
+  if (value !== undefined && !value.isUnresolved() && !(value.toMilliseconds({ integral: false }) > 0)) {
+    throw new DynamoDbKitError(`${property} must be a Duration greater than 0, got ${value.toHumanString()}`, scope);
+  }
+}
+
+/**
+ * A Duration whose amount is a token can be rendered only in the unit it was given in: aws-cdk-lib
+ * cannot convert it at synth, and refuses with a message that names no property. So it must be
+ * given in the unit CloudFormation takes (`days` for AWS Backup, `seconds` for Lambda).
+ */
+export function validateTokenUnit(property: string, value: Duration | undefined, unit: 'seconds' | 'days', scope?: IConstruct | string): void {
+  if (value instanceof Duration && value.isUnresolved() && value.unitLabel() !== unit) {
+    const factory = `Duration.${unit}`;
+    throw new DynamoDbKitError(
+      `${property} must be given as ${factory}(token) when its amount is a token, got a token in ${value.unitLabel()}: ` +
+      `CloudFormation takes it in ${unit}, and a token cannot be converted at synth`, scope);
+  }
+}
+
 function describeSeconds(seconds: number): string {
   const [amount, unit] = seconds >= 3600 && seconds % 3600 === 0 ? [seconds / 3600, 'hour']
     : seconds >= 60 && seconds % 60 === 0 ? [seconds / 60, 'minute']
@@ -349,6 +371,9 @@ export function validateVaultLockOptions(factory: string, options: unknown, comp
     ...(compliance ? { changeableFor: required(Kinds.duration) } : {}),
   });
   const { minRetention, maxRetention, changeableFor } = options as { minRetention: Duration; maxRetention?: Duration; changeableFor?: Duration };
+  validateTokenUnit(`${factory} minRetention`, minRetention, 'days');
+  validateTokenUnit(`${factory} maxRetention`, maxRetention, 'days');
+  validateTokenUnit(`${factory} changeableFor`, changeableFor, 'days');
   const min = wholeDaysOf(`${factory} minRetention`, minRetention, 1, LOCK_MAX_RETENTION_DAYS);
   const max = wholeDaysOf(`${factory} maxRetention`, maxRetention, 1, LOCK_MAX_RETENTION_DAYS);
   if (min !== undefined && max !== undefined && max < min) {
@@ -563,6 +588,17 @@ export function streamConsumerSpec(): Record<string, Kind> {
 /** A StreamConsumer's scope, id and props. */
 export function validateStreamConsumerInput(scope: unknown, id: unknown, props: unknown): void {
   validateConstructInput(scope, id, props, streamConsumerSpec());
+  const where = pathOf(scope, id);
+  const { maxBatchingWindow, tumblingWindow, failureQueueProps } = props as StreamConsumerTimes;
+  validateTokenUnit('maxBatchingWindow', maxBatchingWindow, 'seconds', where);
+  validateTokenUnit('tumblingWindow', tumblingWindow, 'seconds', where);
+  validateTokenUnit('failureQueueProps.retentionPeriod', failureQueueProps?.retentionPeriod, 'seconds', where);
+}
+
+interface StreamConsumerTimes {
+  readonly maxBatchingWindow?: Duration;
+  readonly tumblingWindow?: Duration;
+  readonly failureQueueProps?: { readonly retentionPeriod?: Duration };
 }
 
 /** TableCacheProps. */
@@ -616,6 +652,20 @@ export function validateTableBackupInput(scope: unknown, props: unknown): void {
       moveToColdStorageAfter: Kinds.duration,
     }), 'an array of { destinationVaultArn, retention?, moveToColdStorageAfter? }'),
   }, Stack.of(scope).node.path);
+  const { retention, moveToColdStorageAfter, copies } = props as BackupTimes;
+  const where = Stack.of(scope).node.path;
+  validateTokenUnit('retention', retention, 'days', where);
+  validateTokenUnit('moveToColdStorageAfter', moveToColdStorageAfter, 'days', where);
+  (copies ?? []).forEach((copy, index) => {
+    validateTokenUnit(`copies[${index}].retention`, copy.retention, 'days', where);
+    validateTokenUnit(`copies[${index}].moveToColdStorageAfter`, copy.moveToColdStorageAfter, 'days', where);
+  });
+}
+
+interface BackupTimes {
+  readonly retention?: Duration;
+  readonly moveToColdStorageAfter?: Duration;
+  readonly copies?: Array<{ readonly retention?: Duration; readonly moveToColdStorageAfter?: Duration }>;
 }
 
 /** A backup schedule's time of day. */
