@@ -6,11 +6,11 @@ import { Construct, IConstruct } from 'constructs';
 import { EndpointPolicy, EndpointPolicyMode } from './endpoint-policy';
 import { EndpointPolicyBinding, EndpointService } from './private/endpoint-binding';
 import { DynamoDbKitError } from './private/errors';
+import { sharedConstruct } from './private/shared-construct';
 import { RenderedTable } from './private/table-introspection';
 import {
   arrayOf, gatewayEndpointSpec, instanceOf, Kinds, required, streamsEndpointSpec, validateKind, validateShape,
 } from './private/validation';
-import { sharedConstruct } from './private/shared-construct';
 import { Guidance, warnGuidance } from './private/warnings';
 
 // Fixed id under the VPC: one DynamoDB gateway endpoint per VPC, whichever table asks first.

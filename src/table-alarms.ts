@@ -11,7 +11,8 @@ import {
   throttlesOf, utilizationOf,
 } from './private/table-metrics';
 import {
-  indexAlarmsSpec, Kinds, required, tableAlarmsSpec, validateConstructInput, validateEnum, validateInstance, validateKind, validatePositiveDuration, validateRange, validateShape,
+  indexAlarmsSpec, Kinds, required, tableAlarmsSpec, validateConstructInput, validateEnum, validateInstance, validateKind, validatePositiveDuration,
+  validateRange, validateShape,
 } from './private/validation';
 import { LoosenedDefault, warnLoosened } from './private/warnings';
 

@@ -100,7 +100,9 @@ export function systemErrorsOf(tableName: string, operations: dynamodb.Operation
 }
 
 /** The highest p99 latency of successful requests of the operations. */
-export function latencyOf(tableName: string, operations: dynamodb.Operation[], threshold: MillisecondsThreshold = MILLISECONDS): cloudwatch.MathExpression {
+export function latencyOf(
+  tableName: string, operations: dynamodb.Operation[], threshold: MillisecondsThreshold = MILLISECONDS,
+): cloudwatch.MathExpression {
   const usingMetrics: Record<string, cloudwatch.IMetric> = {};
   operations.forEach((operation, i) => {
     usingMetrics[`l${i}`] = metric('SuccessfulRequestLatency', { TableName: tableName, Operation: operation }, 'p99');

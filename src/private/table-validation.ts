@@ -89,15 +89,15 @@ export function checkProvisionedCapacity(table: dynamodb.TableV2): string[] {
   const capacity = rendered.capacity();
   const fixed: string[] = [];
   for (const settings of [capacity.table, ...capacity.indexes]) {
-    for (const [direction, rendered] of [['readCapacity', settings.read], ['writeCapacity', settings.write]]) {
+    for (const [direction, configured] of [['readCapacity', settings.read], ['writeCapacity', settings.write]]) {
       const where = `${settings.where}.${direction}`;
-      const units = rendered?.readCapacityUnits ?? rendered?.writeCapacityUnits;
+      const units = configured?.readCapacityUnits ?? configured?.writeCapacityUnits;
       if (units !== undefined) {
         // Capacity.fixed() takes any number, and CloudFormation's minimum is 1 (ReadCapacityUnits).
         validateAtLeast(`${where} (Capacity.fixed)`, units, 1);
         fixed.push(where);
       }
-      const scaling = rendered?.readCapacityAutoScalingSettings ?? rendered?.writeCapacityAutoScalingSettings;
+      const scaling = configured?.readCapacityAutoScalingSettings ?? configured?.writeCapacityAutoScalingSettings;
       if (scaling && !Token.isUnresolved(scaling.minCapacity) && scaling.minCapacity < 1) {
         throw new DynamoDbKitError(`${where} minCapacity must be at least 1, got ${scaling.minCapacity}`);
       }

@@ -93,7 +93,9 @@ function truncate(text: string): string {
  * A duration in [minSeconds, maxSeconds], named in the message with the unit a user thinks in.
  * Tokens pass through.
  */
-export function validateDuration(property: string, value: Duration | undefined, minSeconds: number, maxSeconds: number, scope?: IConstruct | string): void {
+export function validateDuration(
+  property: string, value: Duration | undefined, minSeconds: number, maxSeconds: number, scope?: IConstruct | string,
+): void {
   validateKind(property, value, Kinds.duration, scope);
   if (value === undefined || value.isUnresolved()) {
     return;
@@ -189,7 +191,9 @@ export function describe(value: unknown): string {
  * A value of a string enum, also when it comes from JavaScript or another jsii language unchecked:
  * an unknown value is refused rather than read as the default.
  */
-export function validateEnum<T extends string>(property: string, value: T | undefined, allowed: Record<string, T>, scope?: IConstruct | string): void {
+export function validateEnum<T extends string>(
+  property: string, value: T | undefined, allowed: Record<string, T>, scope?: IConstruct | string,
+): void {
   if (value === undefined) {
     return;
   }
@@ -203,7 +207,9 @@ export function validateEnum<T extends string>(property: string, value: T | unde
  * An instance of a class, also when it comes from JavaScript unchecked: a plain object (an SNS topic
  * where AlarmActions is expected, say) is refused with the factories to use.
  */
-export function validateInstance(property: string, value: unknown, type: { readonly prototype: object }, expected: string, scope?: IConstruct | string): void {
+export function validateInstance(
+  property: string, value: unknown, type: { readonly prototype: object }, expected: string, scope?: IConstruct | string,
+): void {
   if (value !== undefined && !type.prototype.isPrototypeOf(value as object)) {
     throw new DynamoDbKitError(`${property} must be ${expected}, got ${describeKind(value)}`, scope);
   }

@@ -118,23 +118,34 @@ function consumer(stack: Stack, b: Base, override: Partial<Record<keyof StreamCo
     runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}'),
   });
   return new StreamConsumer(stack, 'Consumer', js({
-    table, handler, batchSize: b.batchSize, retryAttempts: b.retryAttempts, parallelizationFactor: b.parallelizationFactor,
-    bisectBatchOnError: b.bisectBatchOnError, startingPosition: b.startingPosition, ...override,
+    table,
+    handler,
+    batchSize: b.batchSize,
+    retryAttempts: b.retryAttempts,
+    parallelizationFactor: b.parallelizationFactor,
+    bisectBatchOnError: b.bisectBatchOnError,
+    startingPosition: b.startingPosition,
+    ...override,
   }));
 }
 
 function alarms(stack: Stack, b: Base, override: Partial<Record<keyof TableAlarmsProps, unknown>>): TableAlarms {
   const table = new dynamodb.TableV2(stack, 'Orders', { partitionKey: pk, replicas: [{ region: 'us-west-2' }] });
   return new TableAlarms(stack, 'Alarms', js({
-    table, datapointsToAlarm: b.datapointsToAlarm, throttleThreshold: b.throttleThreshold,
-    capacityUtilizationPercent: b.capacityUtilizationPercent, ...override,
+    table,
+    datapointsToAlarm: b.datapointsToAlarm,
+    throttleThreshold: b.throttleThreshold,
+    capacityUtilizationPercent: b.capacityUtilizationPercent,
+    ...override,
   }));
 }
 
 function productionTable(stack: Stack, b: Base, override: Record<string, unknown>): ProductionTable {
   return new ProductionTable(stack, 'Orders', js({
-    partitionKey: pk, sortKey: b.withSortKey ? { name: 'sk', type: dynamodb.AttributeType.STRING } : undefined,
-    deletionProtection: b.deletionProtection, ...override,
+    partitionKey: pk,
+    sortKey: b.withSortKey ? { name: 'sk', type: dynamodb.AttributeType.STRING } : undefined,
+    deletionProtection: b.deletionProtection,
+    ...override,
   }));
 }
 
