@@ -4,6 +4,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { AlarmTopic } from './alarm-topic';
 import { allowAlarmsToPublish } from './private/alarm-publishing';
+import { alarmActionKind, Kinds, required, validateKind } from './private/validation';
 
 /**
  * Where the library's alarms send their notifications. The same choice serves table alarms and
@@ -30,6 +31,7 @@ export abstract class AlarmActions {
    * (`DynamoDbChecks::AlarmTopicAcceptsCloudWatch`) that names the statements it needs.
    */
   public static topic(topic: sns.ITopic): AlarmActions {
+    validateKind('AlarmActions.topic topic', topic, required(Kinds.topic));
     return new class extends AlarmActions {
       public bind(_scope: IConstruct): cloudwatch.IAlarmAction[] {
         allowAlarmsToPublish(topic);
@@ -42,6 +44,7 @@ export abstract class AlarmActions {
    * Run these alarm actions (SNS, Lambda, Systems Manager, ...).
    */
   public static actions(...alarmActions: cloudwatch.IAlarmAction[]): AlarmActions {
+    alarmActions.forEach((action, index) => validateKind(`AlarmActions.actions alarmActions[${index}]`, action, required(alarmActionKind)));
     return new class extends AlarmActions {
       public bind(_scope: IConstruct): cloudwatch.IAlarmAction[] {
         return alarmActions;

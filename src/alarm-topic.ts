@@ -8,7 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import { HardenedKey } from './encryption-key';
 import { allowAlarmsToPublish } from './private/alarm-publishing';
 import { sharedConstruct } from './private/shared-construct';
-import { validateEmail, validateHttpsUrl } from './private/validation';
+import { Kinds, required, validateEmail, validateHttpsUrl, validateKind } from './private/validation';
 import { Guidance, warnGuidance } from './private/warnings';
 
 // Fixed id at stack scope: one alarm topic per stack, whichever table or consumer asks first.
@@ -31,6 +31,7 @@ export class AlarmTopic extends Construct {
    * The alarm topic of the stack that holds `scope`, created on first use.
    */
   public static of(scope: IConstruct): AlarmTopic {
+    validateKind('AlarmTopic.of scope', scope, required(Kinds.construct));
     const stack = Stack.of(scope);
     return sharedConstruct(stack, TOPIC_ID, AlarmTopic, () => new AlarmTopic(stack, TOPIC_ID));
   }

@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { DynamoDbKitError } from './private/errors';
-import { validateRange } from './private/validation';
+import { validateRange, validateTimeOfDay, validateWeekDay } from './private/validation';
 
 /**
  * A day of the week, for a weekly backup.
@@ -44,6 +44,7 @@ export class BackupSchedule {
    * Every day at the given time (UTC).
    */
   public static daily(time: BackupTimeOfDay = {}): BackupSchedule {
+    validateTimeOfDay('time', time);
     const { hour, minute } = timeOfDay(time);
     return new BackupSchedule('Daily', events.Schedule.cron({ hour, minute }), Duration.days(1));
   }
@@ -65,6 +66,10 @@ export class BackupSchedule {
    * Every week on the given day, at the given time (UTC).
    */
   public static weekly(weekDay: BackupWeekDay, time: BackupTimeOfDay = {}): BackupSchedule {
+    // Without a day, events.Schedule.cron() makes a daily schedule; with a word that is no day, it
+    // writes the word into the cron expression, which fails only at deploy.
+    validateWeekDay(weekDay);
+    validateTimeOfDay('time', time);
     const { hour, minute } = timeOfDay(time);
     return new BackupSchedule('Weekly', events.Schedule.cron({ weekDay, hour, minute }), Duration.days(7));
   }
@@ -75,6 +80,7 @@ export class BackupSchedule {
    * @param dayOfMonth 1-28, so that every month has the day
    */
   public static monthly(dayOfMonth: number, time: BackupTimeOfDay = {}): BackupSchedule {
+    validateTimeOfDay('time', time);
     validateRange('schedule dayOfMonth', dayOfMonth, 1, 28);
     const { hour, minute } = timeOfDay(time);
     // The longest gap between two runs is 31 days.

@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { DynamoDbKitError } from './private/errors';
 import { HOURS_PER_MONTH, KMS_BILLED_ROTATIONS, SECONDS_PER_MONTH, US_EAST_1 } from './private/prices';
+import { validateShape, workloadSpec } from './private/validation';
 
 // "Capacity unit consumption for read operations" / "... for write operations", DynamoDB developer
 // guide (read-write-operations.html, read 2026-12-01): a read unit covers 4 KB, a write unit 1 KB,
@@ -379,6 +380,7 @@ function unitPrices(given: UnitPrices = {}): Required<UnitPrices> {
 }
 
 function validateWorkload(workload: Workload): void {
+  validateShape('workload', workload, workloadSpec());
   if (!Object.values(ReadConsistency).includes(workload.readConsistency ?? ReadConsistency.EVENTUAL)) {
     throw new DynamoDbKitError(
       `workload.readConsistency must be one of ${Object.values(ReadConsistency).join(', ')}, got ${workload.readConsistency}`);
@@ -402,7 +404,8 @@ function finiteInRange(property: string, value: number | undefined, min: number,
   if (value === undefined) {
     return;
   }
-  const finite = typeof value === 'number' && Number.isFinite(value) && !Token.isUnresolved(value);
+  refuseToken(property, value);
+  const finite = typeof value === 'number' && Number.isFinite(value);
   if (!finite || value < min || (max !== undefined && value > max)) {
     const allowed = max === undefined ? `a finite number of at least ${min}` : `between ${min} and ${max}`;
     throw new DynamoDbKitError(`${property} must be ${allowed}, got ${value}`);
@@ -411,7 +414,15 @@ function finiteInRange(property: string, value: number | undefined, min: number,
 
 /** GSIs: 0-20, DynamoDB's default quota, which aws-cdk-lib enforces on the table. */
 function wholeNumber(property: string, value: number | undefined, min: number, max: number): void {
+  refuseToken(property, value);
   if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
     throw new DynamoDbKitError(`${property} must be a whole number between ${min} and ${max}, got ${value}`);
+  }
+}
+
+/** A plan is arithmetic on the workload's numbers at synth, which a token does not have yet. */
+function refuseToken(property: string, value: number | undefined): void {
+  if (value !== undefined && Token.isUnresolved(value)) {
+    throw new DynamoDbKitError(`${property} must be a number known at synth, got a token: the plan computes capacity and cost from it`);
   }
 }

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DynamoDbKitError } from './private/errors';
+import { hardenedKeySpec, validateConstructInput } from './private/validation';
 
 /**
  * Properties of a `HardenedKey`.
@@ -33,6 +34,7 @@ export interface HardenedKeyProps {
  */
 export class HardenedKey extends kms.Key {
   constructor(scope: Construct, id: string, props: HardenedKeyProps) {
+    validateConstructInput(scope, id, props, hardenedKeySpec());
     validateKeyAlias(scope, id, props.alias);
     super(scope, id, {
       description: props.description,

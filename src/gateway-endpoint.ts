@@ -6,8 +6,11 @@ import { Construct, IConstruct } from 'constructs';
 import { EndpointPolicy, EndpointPolicyMode } from './endpoint-policy';
 import { EndpointPolicyBinding, EndpointService } from './private/endpoint-binding';
 import { DynamoDbKitError } from './private/errors';
-import { RenderedTable } from './private/table-introspection';
 import { sharedConstruct } from './private/shared-construct';
+import { RenderedTable } from './private/table-introspection';
+import {
+  arrayOf, gatewayEndpointSpec, instanceOf, Kinds, required, streamsEndpointSpec, validateKind, validateShape,
+} from './private/validation';
 import { Guidance, warnGuidance } from './private/warnings';
 
 // Fixed id under the VPC: one DynamoDB gateway endpoint per VPC, whichever table asks first.
@@ -112,6 +115,10 @@ export class DynamoDbGatewayEndpoint extends Construct {
    * @param options accepted only on the first call for a VPC
    */
   public static of(vpc: ec2.IVpc, options?: DynamoDbGatewayEndpointOptions): DynamoDbGatewayEndpoint {
+    validateKind('vpc', vpc, required(Kinds.vpc));
+    if (options !== undefined) {
+      validateShape('options', options, gatewayEndpointSpec(), (vpc as unknown as Construct).node.path);
+    }
     const parent = vpc as unknown as Construct;
     return sharedConstruct(parent, ENDPOINT_ID, DynamoDbGatewayEndpoint,
       () => new DynamoDbGatewayEndpoint(parent, ENDPOINT_ID, vpc, planEndpoint(vpc, options ?? {})),
@@ -164,6 +171,7 @@ export class DynamoDbGatewayEndpoint extends Construct {
    * (and its stream on the streams endpoint). Registering a table twice is harmless.
    */
   public addTable(table: dynamodb.ITable): void {
+    validateKind('table', table, required(Kinds.table), this);
     if (this.tables.includes(table)) {
       return;
     }
@@ -200,6 +208,8 @@ export class DynamoDbGatewayEndpoint extends Construct {
    * `EndpointPolicy.tablesOnly()` is refused too: each policy would name the other.
    */
   public restrictTableToEndpoint(table: dynamodb.TableV2, options: RestrictTableToEndpointOptions = {}): void {
+    validateKind('table', table, required(instanceOf(dynamodb.TableV2, 'a TableV2 made in this app')), this);
+    validateShape('options', options, { exemptRoles: arrayOf(Kinds.role) }, this);
     const replicas = RenderedTable.of(table)?.replicaCount() ?? 1;
     if (replicas > 1) {
       throw new DynamoDbKitError(
@@ -248,6 +258,9 @@ export class DynamoDbGatewayEndpoint extends Construct {
    * @param options accepted only on the first call
    */
   public addStreamsEndpoint(options?: StreamsEndpointOptions): ec2.InterfaceVpcEndpoint {
+    if (options !== undefined) {
+      validateShape('options', options, streamsEndpointSpec(), this);
+    }
     if (this.streams) {
       if (options !== undefined) {
         throw new DynamoDbKitError(

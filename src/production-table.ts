@@ -14,7 +14,11 @@ import { describePlan } from './private/plan-summary';
 import { regionAgnosticEncryption } from './private/region-agnostic-encryption';
 import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, ReplicaKeys } from './private/replica-keys';
 import { RenderedTable } from './private/table-introspection';
-import { checkProvisionedCapacity, validateGlobalIndex, validateLocalIndex, validateTableProps } from './private/table-validation';
+import { checkProvisionedCapacity, validateGlobalIndex, validateLocalIndex, validateReplica, validateTableProps } from './private/table-validation';
+import {
+  globalIndexSpec, Kinds, localIndexSpec, productionTableSpec, replicaSpec, required, validateConstructId, validateConstructInput, validateKind,
+  validateShape,
+} from './private/validation';
 import { LoosenedDefault, warnLoosened } from './private/warnings';
 import { StreamConsumer, StreamConsumerOptions } from './stream-consumer';
 import { TableAlarms, TableAlarmsOptions } from './table-alarms';
@@ -99,6 +103,7 @@ export class ProductionTable extends dynamodb.TableV2 {
   private readonly globalKeys: ReplicaKeys;
 
   constructor(scope: Construct, id: string, props: ProductionTableProps) {
+    validateConstructInput(scope, id, props, productionTableSpec());
     refusedAt(`${scope.node.path}/${id}`, () => validateTableProps(props));
     checkReplicasHaveRegion(scope, props.replicas?.length ?? 0);
     const encryption: DefaultEncryption = props.encryption ? { encryption: props.encryption } : defaultEncryption(scope, id);
@@ -131,6 +136,8 @@ export class ProductionTable extends dynamodb.TableV2 {
    * `ReplicaKeyStack`), and a replication-latency alarm.
    */
   public addReplica(props: dynamodb.ReplicaTableProps): void {
+    validateShape('replica', props, replicaSpec(), this);
+    refusedAt(this, () => validateReplica(props));
     const constructed = this.globalKeys !== undefined;
     if (constructed) {
       checkReplicasHaveRegion(this, 1);
@@ -147,6 +154,7 @@ export class ProductionTable extends dynamodb.TableV2 {
    * The replica in `region`, as an imported table whose `encryptionKey` is the replica's key.
    */
   public replica(region: string): dynamodb.ITableV2 {
+    validateKind('region', region, required(Kinds.string), this);
     const replica = super.replica(region);
     const key = this.globalKeys.keyOf(region);
     if (replica === this || key === undefined || replica.encryptionKey !== undefined) {
@@ -201,6 +209,7 @@ export class ProductionTable extends dynamodb.TableV2 {
    * Add a global secondary index, validated like the ones given in the props.
    */
   public addGlobalSecondaryIndex(props: dynamodb.GlobalSecondaryIndexPropsV2): void {
+    validateShape('index', props, globalIndexSpec(), this);
     refusedAt(this, () => validateGlobalIndex(props));
     super.addGlobalSecondaryIndex(props);
     // While super() runs, the constructor checks capacity once all the props indexes are in. The
@@ -214,6 +223,7 @@ export class ProductionTable extends dynamodb.TableV2 {
    * Add a local secondary index, validated like the ones given in the props.
    */
   public addLocalSecondaryIndex(props: dynamodb.LocalSecondaryIndexProps): void {
+    validateShape('index', props, localIndexSpec(), this);
     refusedAt(this, () => validateLocalIndex(props, this.tablePartitionKey));
     super.addLocalSecondaryIndex(props);
   }
@@ -229,10 +239,12 @@ export class ProductionTable extends dynamodb.TableV2 {
    * @param id the consumer's construct id, under the table (or in the handler's stack)
    */
   public addStreamConsumer(id: string, options: StreamConsumerOptions): StreamConsumer {
+    validateConstructId(this, id);
+    validateShape('options', options, {}, this);
     // A handler in another stack (the common data stack / service stack layout) already depends on
     // this table's stack through its grants: the consumer's mapping, queue and alarms go into the
     // handler's stack, so that the dependency keeps one direction.
-    const handlerStack = Stack.of(options.handler);
+    const handlerStack = options.handler?.node ? Stack.of(options.handler) : Stack.of(this);
     if (handlerStack !== Stack.of(this)) {
       return new StreamConsumer(handlerStack, `${Stack.of(this).node.id}${this.node.id}${id}`, { ...options, table: this });
     }
@@ -246,6 +258,7 @@ export class ProductionTable extends dynamodb.TableV2 {
    * table. See `DynamoDbGatewayEndpoint`.
    */
   public addVpcEndpoint(vpc: ec2.IVpc): ec2.IGatewayVpcEndpoint {
+    validateKind('vpc', vpc, required(Kinds.vpc), this);
     const endpoint = DynamoDbGatewayEndpoint.of(vpc);
     endpoint.addTable(this);
     return endpoint.endpoint;

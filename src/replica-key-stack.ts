@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { HardenedKey } from './encryption-key';
 import { DynamoDbKitError } from './private/errors';
 import { sharedConstruct } from './private/shared-construct';
+import { Kinds, required, validateKind } from './private/validation';
 
 /**
  * The stack, in one replica region, that holds the KMS keys of the replicas of the global tables
@@ -31,6 +32,8 @@ export class ReplicaKeyStack extends Stack {
    * @param region the replica region, not a token
    */
   public static forRegion(tableStack: Stack, region: string): ReplicaKeyStack {
+    validateKind('tableStack', tableStack, required(Kinds.stack));
+    validateKind('region', region, required(Kinds.string));
     const where = `the replica keys of stack ${tableStack.node.path} in ${region}`;
     if (Token.isUnresolved(tableStack.region)) {
       throw new DynamoDbKitError(

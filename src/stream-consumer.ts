@@ -12,7 +12,7 @@ import { createFailureQueue } from './private/failure-queue';
 import { createStreamConsumerAlarms } from './private/stream-consumer-alarms';
 import { StreamConsumerMetrics } from './private/stream-consumer-metrics';
 import { RenderedTable } from './private/table-introspection';
-import { validateDuration, validateRange } from './private/validation';
+import { validateDuration, validateRange, validateStreamConsumerInput } from './private/validation';
 import { Guidance, LoosenedDefault, warnGuidance, warnLoosened } from './private/warnings';
 
 // Limits from the Lambda developer guide ("Lambda parameters for Amazon DynamoDB event source
@@ -216,6 +216,7 @@ export class StreamConsumer extends Construct {
   public readonly alarms: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: StreamConsumerProps) {
+    validateStreamConsumerInput(scope, id, props);
     super(scope, id);
 
     const settings = validate(this, props);

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmActions } from './alarm-actions';
-import { productAlarm } from './private/alarm';
+import { millisecondsThreshold, productAlarm } from './private/alarm';
 import { DynamoDbKitError } from './private/errors';
 import { TableAlarmsView, TableFacts } from './private/table-alarms-view';
 import { RenderedTable } from './private/table-introspection';
@@ -11,7 +11,10 @@ import {
   AlarmScope, ceilingMetricCount, inGroups, latencyOf, MAX_METRICS_PER_ALARM, replicationOf, scopeLabel, systemErrorsOf,
   throttleCauses, throttlesOf, utilizationOf,
 } from './private/table-metrics';
-import { validateEnum, validateInstance, validateRange } from './private/validation';
+import {
+  indexAlarmsSpec, Kinds, required, tableAlarmsSpec, validateConstructInput, validateEnum, validateInstance, validateKind, validatePositiveDuration,
+  validateRange, validateShape,
+} from './private/validation';
 import { LoosenedDefault, warnLoosened } from './private/warnings';
 
 /**
@@ -206,6 +209,7 @@ export class TableAlarms extends Construct {
   private readonly coveredRegions = new Set<string>();
 
   constructor(scope: Construct, id: string, props: TableAlarmsProps) {
+    validateConstructInput(scope, id, props, tableAlarmsSpec());
     super(scope, id);
     this.table = props.table;
     const rendered = RenderedTable.of(props.table);
@@ -242,6 +246,7 @@ export class TableAlarms extends Construct {
    * and its capacity ceiling. A table made in this app needs no call: its indexes are read from it.
    */
   public addGlobalSecondaryIndex(index: IndexAlarmsProps): void {
+    validateShape('index', index, indexAlarmsSpec(), this);
     if (this.settings.actions.length === 0 || this.coveredIndexes.has(index.indexName)) {
       return;
     }
@@ -254,6 +259,7 @@ export class TableAlarms extends Construct {
    * call: its replicas are read from it.
    */
   public addReplica(region: string): void {
+    validateKind('region', region, required(Kinds.string), this);
     if (this.settings.actions.length === 0 || this.coveredRegions.has(region)) {
       return;
     }
@@ -357,8 +363,8 @@ export class TableAlarms extends Construct {
     this.coveredRegions.add(region);
     const threshold = this.settings.replicationLatencyThreshold;
     this.alarm(`ReplicationLatency${region}`, {
-      metric: replicationOf(this.table.tableName, region, threshold.toMilliseconds()),
-      threshold: threshold.toMilliseconds(),
+      metric: replicationOf(this.table.tableName, region, millisecondsThreshold(threshold)),
+      threshold: millisecondsThreshold(threshold).threshold,
       evaluationPeriods: 5,
       // Five minutes in a row: a write at the end of a minute replicates in the next one.
       datapointsToAlarm: 5,
@@ -372,8 +378,8 @@ export class TableAlarms extends Construct {
   private addLatency(threshold: Duration): void {
     const operations = this.settings.latencyOperations;
     this.alarm('Latency', {
-      metric: latencyOf(this.table.tableName, operations),
-      threshold: threshold.toMilliseconds(),
+      metric: latencyOf(this.table.tableName, operations, millisecondsThreshold(threshold)),
+      threshold: millisecondsThreshold(threshold).threshold,
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -470,6 +476,8 @@ function validateProps(scope: Construct, props: TableAlarmsProps, madeInApp: boo
   }
   validateRange('datapointsToAlarm', props.datapointsToAlarm, 1, 5, '', scope);
   validateRange('capacityUtilizationPercent', props.capacityUtilizationPercent, 1, 100, '%', scope);
+  validatePositiveDuration('replicationLatencyThreshold', props.replicationLatencyThreshold, scope);
+  validatePositiveDuration('latencyThreshold', props.latencyThreshold, scope);
   for (const [name, operations] of [['systemErrorOperations', props.systemErrorOperations], ['latencyOperations', props.latencyOperations]] as const) {
     const distinct = new Set(operations ?? []).size;
     if (operations && (distinct === 0 || distinct > MAX_METRICS_PER_ALARM)) {

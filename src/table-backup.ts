@@ -10,6 +10,7 @@ import { HardenedKey } from './encryption-key';
 import { BackupPermissions } from './private/backup-permissions';
 import { DynamoDbKitError } from './private/errors';
 import { sharedConstruct } from './private/shared-construct';
+import { Kinds, required, validateBackupSelectsTables, validateKind, validateTableBackupInput } from './private/validation';
 import { VaultLock } from './vault-lock';
 
 // Fixed id at stack scope: one backup plan per stack, whichever table asks first.
@@ -93,6 +94,7 @@ export class TableBackup extends Construct {
    * @param props accepted only when the plan is made: before the first table joins it
    */
   public static of(scope: IConstruct, props?: TableBackupProps): TableBackup {
+    validateTableBackupInput(scope, props);
     const stack = Stack.of(scope);
     return sharedConstruct(stack, BACKUP_ID, TableBackup, () => {
       // Checked before the construct exists, so that bad input leaves nothing in the tree; the
@@ -131,6 +133,7 @@ export class TableBackup extends Construct {
 
   private constructor(scope: Construct, id: string, props: TableBackupProps) {
     super(scope, id);
+    this.node.addValidation({ validate: () => validateBackupSelectsTables(this.tableArns.length, this) });
     const schedule = props.schedule ?? BackupSchedule.daily();
     const retention = props.retention ?? DEFAULT_RETENTION;
 
@@ -207,6 +210,7 @@ export class TableBackup extends Construct {
    * by the backup role and by the restore role, which gives a restored table the source table's key.
    */
   public addTable(table: dynamodb.ITable): void {
+    validateKind('table', table, required(Kinds.table), this);
     if (this.tableArns.includes(table.tableArn)) {
       return;
     }

@@ -9,7 +9,7 @@ import { AlarmActions } from './alarm-actions';
 import { ONE_MINUTE, productAlarm } from './private/alarm';
 import { DynamoDbKitError, refusedAt } from './private/errors';
 import { RenderedTable } from './private/table-introspection';
-import { validateRange } from './private/validation';
+import { Kinds, required, tableCacheSpec, validateConstructInput, validateKind, validateRange } from './private/validation';
 import { LoosenedDefault, warnLoosened } from './private/warnings';
 import { TenantAccess } from './tenant-access';
 
@@ -183,6 +183,7 @@ export class TableCache extends Construct implements ec2.IConnectable {
   private readonly grants = new Map<iam.IRole, { policy: iam.ManagedPolicy; statement: iam.PolicyStatement }>();
 
   constructor(scope: Construct, id: string, props: TableCacheProps) {
+    validateConstructInput(scope, id, props, tableCacheSpec());
     super(scope, id);
     const replicationFactor = refusedAt(this, () => validateProps(props));
     if (!RenderedTable.of(props.table)) {
@@ -253,6 +254,7 @@ export class TableCache extends Construct implements ec2.IConnectable {
    * @param actions DAX actions such as `dax:GetItem`; no wildcards
    */
   public grant(role: iam.IRole, ...actions: string[]): iam.ManagedPolicy {
+    validateKind('role', role, required(Kinds.role), this);
     if (actions.length === 0) {
       throw new DynamoDbKitError(`TableCache ${this.node.path}: grant needs at least one action, such as dax:GetItem, got none`);
     }

@@ -4,7 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { DynamoDbKitError, refusedAt } from './private/errors';
 import { IndexKeySchema, RenderedTable, TableKeySchema } from './private/table-introspection';
-import { validateEnum, validateKeyAttributeName, validateResourceName } from './private/validation';
+import {
+  Kinds, required, tenantAccessSpec, validateConstructInput, validateEnum, validateKeyAttributeName, validateKind, validateResourceName,
+} from './private/validation';
 
 /**
  * How much of its own partition a tenant's principal may do.
@@ -141,6 +143,7 @@ export class TenantAccess extends Construct {
   private readonly writeStatement?: iam.PolicyStatement;
 
   constructor(scope: Construct, id: string, props: TenantAccessProps) {
+    validateConstructInput(scope, id, props, tenantAccessSpec());
     super(scope, id);
     refusedAt(this, () => {
       validateTenantKey(props.tenantKey);
@@ -228,6 +231,7 @@ export class TenantAccess extends Construct {
    * `tenantKey` decides its partition; a role without it is refused every item.
    */
   public grant(role: iam.IRole): void {
+    validateKind('role', role, required(Kinds.role), this);
     this.policy.attachToRole(role);
   }
 }

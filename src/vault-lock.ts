@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { validateVaultLockOptions } from './private/validation';
 
 /**
  * The retention bounds of a vault lock.
@@ -24,7 +25,10 @@ export interface ComplianceVaultLockOptions extends VaultLockRetention {
   /**
    * How long the lock can still be changed or removed. After that, nobody (the root user and AWS
    * included) can delete a recovery point before its retention ends, or the vault while it holds
-   * any. At least 3 days: AWS Backup enforces a 72-hour cooling-off period.
+   * any. Whole days, at least 3: AWS Backup enforces a 72-hour cooling-off period.
+   *
+   * Required, also from JavaScript: a lock without it (`ChangeableForDays`) is a governance lock,
+   * which anyone with the IAM permission can remove, so a compliance lock always renders it.
    */
   readonly changeableFor: Duration;
 }
@@ -49,6 +53,7 @@ export class VaultLock {
    * (`backup:DeleteBackupVaultLockConfiguration`).
    */
   public static governance(options: VaultLockRetention): VaultLock {
+    validateVaultLockOptions('VaultLock.governance', options, false);
     return new VaultLock(VaultLockMode.GOVERNANCE, options.minRetention, options.maxRetention);
   }
 
@@ -57,6 +62,7 @@ export class VaultLock {
    * vault that holds recovery points cannot be deleted. Irreversible: choose the retentions with care.
    */
   public static compliance(options: ComplianceVaultLockOptions): VaultLock {
+    validateVaultLockOptions('VaultLock.compliance', options, true);
     return new VaultLock(VaultLockMode.COMPLIANCE, options.minRetention, options.maxRetention, options.changeableFor);
   }
 

@@ -184,7 +184,7 @@ describe('validation', () => {
     ['an infinite read rate', { readsPerSecond: Infinity }, 'workload.readsPerSecond must be a finite number of at least 0, got Infinity'],
     ['a peak below the average', { peakFactor: 0.5 }, 'workload.peakFactor must be a finite number of at least 1, got 0.5'],
     ['an unknown consistency', { readConsistency: 'SOMETIMES' as ReadConsistency },
-      'workload.readConsistency must be one of EVENTUAL, STRONG, TRANSACTIONAL, got SOMETIMES'],
+      "workload.readConsistency must be one of 'EVENTUAL', 'STRONG', 'TRANSACTIONAL', got 'SOMETIMES'"],
     ['a fraction of a GSI', { globalSecondaryIndexes: 1.5 }, 'workload.globalSecondaryIndexes must be a whole number between 0 and 20, got 1.5'],
     ['a negative replica count', { replicaRegions: -1 }, 'workload.replicaRegions must be a whole number'],
     ['a negative table size', { tableSizeGiB: -5 }, 'workload.tableSizeGiB must be a finite number of at least 0, got -5'],

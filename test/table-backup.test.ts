@@ -379,9 +379,9 @@ describe('TableBackup bad input', () => {
     expect(() => withPlan({ retention: Duration.days(90), vaultLock: VaultLock.governance({ minRetention: Duration.days(90) }) })).not.toThrow();
   });
 
-  test('aws-cdk-lib refuses a compliance lock changeable for less than 72 hours first, and its message stands', () => {
+  test('a compliance lock changeable for less than 72 hours is refused with changeableFor named (aws-cdk-lib\'s message names no property)', () => {
     expect(() => withPlan({ vaultLock: VaultLock.compliance({ minRetention: Duration.days(1), changeableFor: Duration.days(2) }) })).toThrow(
-      /AWS Backup enforces a 72-hour cooling-off period/,
+      /changeableFor must be a whole number of days, at least 3, got 2 days: AWS Backup enforces a 72-hour cooling-off period/,
     );
   });
 });

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { productAlarm } from './alarm';
+import { inUnitOf, millisecondsThreshold, productAlarm } from './alarm';
 import { StreamConsumerMetrics } from './stream-consumer-metrics';
 
 /** What the alarms of one consumer say in their descriptions and thresholds. */
@@ -35,8 +35,8 @@ export function createStreamConsumerAlarms(
     // The only alarm that sees records that leave the stream unread: DroppedEventCount leaves out
     // records that expire from the event source's retention.
     productAlarm(scope, 'IteratorAge', {
-      metric: metrics.iteratorAge(),
-      threshold: threshold.toMilliseconds(),
+      metric: inUnitOf(metrics.iteratorAge(), millisecondsThreshold(threshold)),
+      threshold: millisecondsThreshold(threshold).threshold,
       evaluationPeriods: 1,
       // Lambda publishes IteratorAge only when it invokes the function: no data means no records.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IConstruct } from 'constructs';
-import { ONE_MINUTE } from './alarm';
+import { millisecondsThreshold, ONE_MINUTE } from './alarm';
 import { TableAlarmsView } from './table-alarms-view';
 import {
   AlarmScope, inGroups, isUnverifiedMetric, latencyOf, metric, replicationOf, scopeDimensions, scopeLabel, systemErrorsOf,
@@ -92,7 +92,7 @@ export function tableWidgets(view: TableAlarmsView, alarms: IConstruct): cloudwa
   // Replication to each replica, and throttles where the replica serves its own traffic.
   for (const replica of facts.replicaRegions) {
     const alarm = alarmed.get(`ReplicationLatency${replica}`);
-    const replication = alarm?.metric ?? replicationOf(tableName, replica, view.replicationLatencyThreshold.toMilliseconds());
+    const replication = alarm?.metric ?? replicationOf(tableName, replica, millisecondsThreshold(view.replicationLatencyThreshold));
     widgets.push(graph({
       title: `Replication latency to ${replica} (ms)`,
       left: [replication],

@@ -1,6 +1,9 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { ONE_MINUTE } from './alarm';
+import { MillisecondsThreshold, ONE_MINUTE } from './alarm';
+
+/** The metric as DynamoDB publishes it, in milliseconds. */
+const MILLISECONDS: MillisecondsThreshold = { threshold: 0, expression: '0', divisor: 1, unit: 'ms' };
 
 /**
  * The DynamoDB metrics the table alarms read, apart from the alarms themselves.
@@ -109,15 +112,18 @@ export function systemErrorsOf(tableName: string, operations: dynamodb.Operation
 }
 
 /** The highest p99 latency of successful requests of the operations. */
-export function latencyOf(tableName: string, operations: dynamodb.Operation[]): cloudwatch.MathExpression {
+export function latencyOf(
+  tableName: string, operations: dynamodb.Operation[], threshold: MillisecondsThreshold = MILLISECONDS,
+): cloudwatch.MathExpression {
   const usingMetrics: Record<string, cloudwatch.IMetric> = {};
   operations.forEach((operation, i) => {
     usingMetrics[`l${i}`] = metric('SuccessfulRequestLatency', { TableName: tableName, Operation: operation }, 'p99');
   });
+  const max = `MAX([${Object.keys(usingMetrics).join(',')}])`;
   return new cloudwatch.MathExpression({
-    expression: `MAX([${Object.keys(usingMetrics).join(',')}])`,
+    expression: threshold.divisor === 1 ? max : `${max} / ${threshold.divisor}`,
     usingMetrics,
-    label: 'p99 latency (ms)',
+    label: `p99 latency (${threshold.unit})`,
     period: ONE_MINUTE,
   });
 }
@@ -139,7 +145,7 @@ const REPLICATED_WRITE_OPERATIONS = [
  * CloudWatch "Metric math syntax and functions"
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html).
  */
-export function replicationOf(tableName: string, region: string, thresholdMs: number): cloudwatch.MathExpression {
+export function replicationOf(tableName: string, region: string, threshold: MillisecondsThreshold): cloudwatch.MathExpression {
   const usingMetrics: Record<string, cloudwatch.IMetric> = {
     latency: metric('ReplicationLatency', { TableName: tableName, ReceivingRegion: region }, 'Average'),
   };
@@ -147,10 +153,11 @@ export function replicationOf(tableName: string, region: string, thresholdMs: nu
     usingMetrics[`w${i}`] = metric('SuccessfulRequestLatency', { TableName: tableName, Operation: operation }, 'SampleCount');
   });
   const writes = REPLICATED_WRITE_OPERATIONS.map((_, i) => `FILL(w${i}, 0)`).join(' + ');
+  const latency = threshold.divisor === 1 ? 'latency' : `latency / ${threshold.divisor}`;
   return new cloudwatch.MathExpression({
-    expression: `IF(${writes} > 0, FILL(latency, ${thresholdMs}), FILL(latency, 0))`,
+    expression: `IF(${writes} > 0, FILL(${latency}, ${threshold.expression}), FILL(${latency}, 0))`,
     usingMetrics,
-    label: `Replication latency to ${region} (ms), the threshold when writes come in but none arrive`,
+    label: `Replication latency to ${region} (${threshold.unit}), the threshold when writes come in but none arrive`,
     period: ONE_MINUTE,
   });
 }
