@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { CapacityPlanner, Workload } from './capacity-planner';
 import { HardenedKey } from './encryption-key';
 import { DynamoDbGatewayEndpoint } from './gateway-endpoint';
-import { refusedAt } from './private/errors';
+import { DynamoDbKitError, refusedAt } from './private/errors';
 import { checkMrsc, checkReplicaAddedLater, checkReplicasHaveRegion } from './private/global-table-validation';
 import { describePlan } from './private/plan-summary';
 import { regionAgnosticEncryption } from './private/region-agnostic-encryption';
@@ -338,6 +338,15 @@ interface DefaultEncryption {
  * renders the replicas, after every replica, those of the props and those added later, has its key.
  */
 function defaultEncryption(scope: Construct, id: string): DefaultEncryption {
+  // The key is a sibling of the table (it must exist before super() runs), so its id can clash
+  // with a construct of the user's: say what happened rather than aws-cdk-lib's "already a Construct".
+  const existing = scope.node.tryFindChild(`${id}Key`);
+  if (existing !== undefined) {
+    throw new DynamoDbKitError(
+      `${existing.node.path} already exists, and a ProductionTable '${id}' makes its key there (a sibling named '${id}Key', so ` +
+      'that the key keeps its logical ID). Rename that construct, or pass your key as encryption: ' +
+      'TableEncryptionV2.customerManagedKey(key)', `${scope.node.path}/${id}`);
+  }
   const key: kms.IKey = new HardenedKey(scope, `${id}Key`, {
     description: `Encrypts the DynamoDB table ${scope.node.path}/${id}`,
   });

@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { ProductionTable, ProductionTableProps } from '../src';
+import { HardenedKey, ProductionTable, ProductionTableProps } from '../src';
 import { DynamoDbKitError } from '../src/private/errors';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
@@ -568,5 +568,16 @@ describe('errors say where', () => {
     const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
 
     expect(() => table.addGlobalSecondaryIndex({ indexName: 'x', partitionKey: pk })).toThrow(/^Stack\/Orders: /);
+  });
+});
+
+describe('a construct of the user named like the table key', () => {
+  test('is reported with what happened and what to do, not as a bare id clash', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    new HardenedKey(stack, 'OrdersKey', { description: 'mine' });
+
+    expect(() => new ProductionTable(stack, 'Orders', { partitionKey: pk })).toThrow(
+      /^Stack\/OrdersKey already exists, and a ProductionTable 'Orders' makes its key there .* Rename that construct, or pass your key as encryption/,
+    );
   });
 });
