@@ -6,8 +6,8 @@ import { DASHBOARD_LIMITS, DashboardUsage, usageOf } from './private/dashboard-l
 import { dashboardName, dashboardUrl, linkAlarmToDashboard } from './private/dashboard-link';
 import { DynamoDbKitError } from './private/errors';
 import { sharedConstruct } from './private/shared-construct';
-import { Guidance, warnGuidance } from './private/warnings';
 import { FULL_WIDTH, tableWidgets } from './private/table-dashboard';
+import { Guidance, warnGuidance } from './private/warnings';
 import { StreamConsumer } from './stream-consumer';
 import { TableAlarms } from './table-alarms';
 import { TableCache } from './table-cache';

@@ -179,7 +179,6 @@ interface Settings {
 }
 
 
-
 /**
  * Alarms that say why a table throttles, one alarm per cause, each covering the table and every
  * GSI through metric math (up to five scopes per alarm, the ten metrics an alarm can hold; a table

@@ -4,8 +4,8 @@
  * that AWS sends with it (test/sim/context.ts).
  */
 import { App, Stack } from 'aws-cdk-lib';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlarmActions, AlarmTopic, HardenedKey } from '../src';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, serviceRequest, without } from './sim/context';
 import { decide, SimulatedStack } from './sim/simulator';
@@ -65,7 +65,10 @@ describe('CloudWatch alarms may publish to the alarm topic', () => {
 describe("CloudWatch may use the topic's key", () => {
   const { sim, key, keyArn } = alarmTopicStack();
   const useKey = (principal: string, action: string, context: Record<string, string | string[]>) => decide({
-    principal, action, resource: keyArn, context,
+    principal,
+    action,
+    resource: keyArn,
+    context,
     resourcePolicy: sim.keyPolicy(key),
   });
 
@@ -97,22 +100,31 @@ describe('SNS may keep undeliverable notifications in the dead-letter queue', ()
 
   test('from another topic: denied', async () => {
     expect(await decide({
-      principal: 'sns.amazonaws.com', action: 'sqs:SendMessage', resource: queueArn,
-      context: fromTopic(`arn:aws:sns:${REGION}:${ACCOUNT}:other`), resourcePolicy: sim.queuePolicy(queue),
+      principal: 'sns.amazonaws.com',
+      action: 'sqs:SendMessage',
+      resource: queueArn,
+      context: fromTopic(`arn:aws:sns:${REGION}:${ACCOUNT}:other`),
+      resourcePolicy: sim.queuePolicy(queue),
     })).toBe('ImplicitlyDenied');
   });
 
   test('without TLS: denied explicitly', async () => {
     expect(await decide({
-      principal: 'sns.amazonaws.com', action: 'sqs:SendMessage', resource: queueArn,
-      context: { ...fromTopic(topicArn), 'aws:SecureTransport': 'false' }, resourcePolicy: sim.queuePolicy(queue),
+      principal: 'sns.amazonaws.com',
+      action: 'sqs:SendMessage',
+      resource: queueArn,
+      context: { ...fromTopic(topicArn), 'aws:SecureTransport': 'false' },
+      resourcePolicy: sim.queuePolicy(queue),
     })).toBe('ExplicitlyDenied');
   });
 
   test.each(['kms:GenerateDataKey', 'kms:Decrypt'])('SNS may %s with the queue key', async action => {
     expect(await decide({
-      principal: 'sns.amazonaws.com', action, resource: keyArn,
-      context: fromTopic(topicArn), resourcePolicy: sim.keyPolicy(key),
+      principal: 'sns.amazonaws.com',
+      action,
+      resource: keyArn,
+      context: fromTopic(topicArn),
+      resourcePolicy: sim.keyPolicy(key),
     })).toBe('Allowed');
   });
 });

@@ -1,7 +1,7 @@
 import { App, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlarmActions, AlarmTopic } from '../src';
 import { listFindings, synthWithChecks } from './compliance-harness';
 import { productAlarm } from '../src/private/alarm';

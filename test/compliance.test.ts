@@ -335,8 +335,8 @@ describe('compliance matrix: five cdk-nag packs, Control Tower rules and DynamoD
     const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf-8');
     // Both directions: every id the library sets has a row, and every row names an id it sets.
     const section = readme.slice(readme.indexOf('## Compliance table: acknowledgements'));
-    const table = section.slice(0, section.indexOf('\n## ', 1));
-    const listed = new Set([...table.matchAll(/^\| `([^`]+)` \|/gm)].map(match => match[1]));
+    const rows = section.slice(0, section.indexOf('\n## ', 1));
+    const listed = new Set([...rows.matchAll(/^\| `([^`]+)` \|/gm)].map(match => match[1]));
     expect([...listed].sort()).toEqual([...new Set(LIBRARY_ACKNOWLEDGEMENTS)].sort());
   });
 });

@@ -45,9 +45,15 @@ function privateTable(policy?: EndpointPolicy, restrict = true) {
   const vpce = throughEndpoint(sim.ref(endpointId), sim.ref(sim.only('AWS::EC2::VPC')));
   const roleId = (role: iam.IRole) => stack.getLogicalId(role.node.defaultChild as iam.CfnRole);
   return {
-    sim, vpce, tableArn: sim.arn(tableId), streamArn: sim.arn(tableId, 'StreamArn'),
-    tablePolicy: sim.tablePolicy(tableId), endpointPolicy: sim.endpointPolicy(endpointId),
-    app: sim.role(roleId(app)), admin: sim.role(roleId(admin)), consumer: sim.role(roleId(handler.role!)),
+    sim,
+    vpce,
+    tableArn: sim.arn(tableId),
+    streamArn: sim.arn(tableId, 'StreamArn'),
+    tablePolicy: sim.tablePolicy(tableId),
+    endpointPolicy: sim.endpointPolicy(endpointId),
+    app: sim.role(roleId(app)),
+    admin: sim.role(roleId(admin)),
+    consumer: sim.role(roleId(handler.role!)),
     backup: sim.role(roleId(TableBackup.of(stack).role)),
   };
 }
@@ -83,7 +89,9 @@ describe('the data-perimeter endpoint policy', () => {
     const foreign = `arn:aws:dynamodb:${REGION}:${OTHER_ACCOUNT}:table/Exfiltration`;
     const everything = { ...env.app, policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' }] }] };
     expect(await decide({
-      principal: everything.session, action: 'dynamodb:PutItem', resource: foreign,
+      principal: everything.session,
+      action: 'dynamodb:PutItem',
+      resource: foreign,
       context: { ...roleRequest(everything.arn), ...env.vpce, ...KEY },
       identityPolicies: everything.policies,
       resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: env.app.arn }, Action: 'dynamodb:*', Resource: foreign }] },
@@ -94,7 +102,9 @@ describe('the data-perimeter endpoint policy', () => {
   test('a principal of another account does not pass the endpoint', async () => {
     const outsider = `arn:aws:iam::${OTHER_ACCOUNT}:role/Outsider`;
     expect(await decide({
-      principal: `arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/Outsider/session`, action: 'dynamodb:GetItem', resource: env.tableArn,
+      principal: `arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/Outsider/session`,
+      action: 'dynamodb:GetItem',
+      resource: env.tableArn,
       context: { ...roleRequest(outsider), ...env.vpce, ...KEY },
       identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' }] }],
       resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: outsider }, Action: 'dynamodb:GetItem', Resource: env.tableArn }] },

@@ -5,13 +5,13 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AlarmActions, HardenedKey, ProductionTable, ProductionTableProps, StackDashboard, TableAlarms } from '../src';
+import { dashboardsOf, expressionsOf, metricsOf, ParsedDashboard, standIn } from './dashboard-body';
+import { ALLOWED_DIMENSIONS, UNVERIFIED_DIMENSIONS } from './metric-dimensions.data';
 import { DASHBOARD_LIMITS } from '../src/private/dashboard-limits';
 import { dashboardName, linkAlarmToDashboard, MAX_ALARM_DESCRIPTION } from '../src/private/dashboard-link';
 import { fixedMonthlyCost } from '../src/private/fixed-cost';
 import { US_EAST_1 } from '../src/private/prices';
 import { isUnverifiedMetric } from '../src/private/table-metrics';
-import { dashboardsOf, expressionsOf, metricsOf, ParsedDashboard, standIn } from './dashboard-body';
-import { ALLOWED_DIMENSIONS, UNVERIFIED_DIMENSIONS } from './metric-dimensions.data';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
@@ -143,12 +143,12 @@ describe('every metric on the dashboard is one AWS publishes', () => {
   test('its namespace and dimensions are a set that the metrics pages list (or a recorded unverified set)', () => {
     expect(drawn.length).toBeGreaterThan(0);
     for (const { metric } of drawn) {
-      const key = `${metric.namespace}/${metric.metricName}`;
+      const metricKey = `${metric.namespace}/${metric.metricName}`;
       const dimensions = Object.keys(metric.dimensions).sort();
-      const allowed = ALLOWED_DIMENSIONS[key] ?? CONSUMER_DIMENSIONS[key];
-      const unverified = UNVERIFIED_DIMENSIONS.some(entry => `${entry.namespace}/${entry.metricName}` === key
+      const allowed = ALLOWED_DIMENSIONS[metricKey] ?? CONSUMER_DIMENSIONS[metricKey];
+      const unverified = UNVERIFIED_DIMENSIONS.some(entry => `${entry.namespace}/${entry.metricName}` === metricKey
         && JSON.stringify(entry.dimensions) === JSON.stringify(dimensions));
-      const where = `${key} [${dimensions.join(', ')}]`;
+      const where = `${metricKey} [${dimensions.join(', ')}]`;
       expect({ where, listed: (allowed ?? []).some(set => JSON.stringify(set) === JSON.stringify(dimensions)) || unverified })
         .toEqual({ where, listed: true });
     }
@@ -170,9 +170,9 @@ describe('every metric on the dashboard is one AWS publishes', () => {
     for (const entry of UNVERIFIED_DIMENSIONS) {
       expect(isUnverifiedMetric(entry.metricName, entry.dimensions)).toBe(true);
     }
-    for (const [key, sets] of Object.entries(ALLOWED_DIMENSIONS)) {
+    for (const [metricKey, sets] of Object.entries(ALLOWED_DIMENSIONS)) {
       for (const set of sets) {
-        expect({ key, set, unverified: isUnverifiedMetric(key.split('/').pop()!, set) }).toEqual({ key, set, unverified: false });
+        expect({ metricKey, set, unverified: isUnverifiedMetric(metricKey.split('/').pop()!, set) }).toEqual({ metricKey, set, unverified: false });
       }
     }
   });
@@ -190,7 +190,8 @@ describe('every metric on the dashboard is one AWS publishes', () => {
         && (expression === undefined || expressionsOf(widget).includes(expression))
         && stats.every((s: any) => metricsOf(widget).some(m => m.namespace === s.metric.Namespace && m.metricName === s.metric.MetricName
           && (m.options.stat ?? 'Average') === s.stat && (s.id === undefined || m.options.id === s.id)
-          && JSON.stringify(m.dimensions) === JSON.stringify(Object.fromEntries((s.metric.Dimensions ?? []).map((d: any) => [d.Name, standIn(d.Value)]))))));
+          && JSON.stringify(m.dimensions) === JSON.stringify(
+            Object.fromEntries((s.metric.Dimensions ?? []).map((d: any) => [d.Name, standIn(d.Value)]))))));
       expect({ logicalId, drawsIt }).toEqual({ logicalId, drawsIt: true });
     }
   });
@@ -271,7 +272,7 @@ describe('40 tables, each with 5 GSIs and 2 replicas, and a consumer each', () =
 
   test('each dashboard\'s text links to the others', () => {
     const intro = dashboards[0].body.widgets[0].properties.markdown;
-    expect(intro).toContain(`(dashboard 1 · [2](https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=Big-DynamoDB-us-east-1-2)`);
+    expect(intro).toContain('(dashboard 1 · [2](https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=Big-DynamoDB-us-east-1-2)');
   });
 });
 

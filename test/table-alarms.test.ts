@@ -8,7 +8,9 @@ import { DynamoDbKitError } from '../src/private/errors';
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
 const ALARM = 'AWS::CloudWatch::Alarm';
-const gsi = (indexName: string): dynamodb.GlobalSecondaryIndexPropsV2 => ({ indexName, partitionKey: { name: indexName, type: dynamodb.AttributeType.STRING } });
+const gsi = (indexName: string): dynamodb.GlobalSecondaryIndexPropsV2 => ({
+  indexName, partitionKey: { name: indexName, type: dynamodb.AttributeType.STRING },
+});
 
 const newStack = () => new Stack(new App(), 'Stack', { env: ENV });
 

@@ -181,7 +181,9 @@ export class DynamoDbChecks implements IPolicyValidationPlugin {
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const regions = new Map((context.stackTemplates ?? []).map(stack => [stack.templatePath, stack.region]));
-    const templates = context.templatePaths.map(templatePath => ({ templatePath, template: readTemplate(templatePath), region: regions.get(templatePath) }));
+    const templates = context.templatePaths.map(templatePath => ({
+      templatePath, template: readTemplate(templatePath), region: regions.get(templatePath),
+    }));
     const violations: PolicyViolation[] = [
       ...TABLE_RULES.flatMap(rule => this.report(rule, templates.flatMap(({ templatePath, template, region }) =>
         TableModel.allIn(template, region).map(table => ({ templatePath, resource: table, run: () => rule.check(table, this.settings) }))))),
@@ -204,7 +206,8 @@ export class DynamoDbChecks implements IPolicyValidationPlugin {
       const result = asFindings(run());
       if (result.failing.length > 0) {
         const description = result.detail === undefined ? rule.description : `${result.detail} ${rule.description}`;
-        failing.set(description, [...failing.get(description) ?? [], { resourceLogicalId: resource.logicalId, templatePath, locations: result.failing }]);
+        const violating = { resourceLogicalId: resource.logicalId, templatePath, locations: result.failing };
+        failing.set(description, [...failing.get(description) ?? [], violating]);
       }
       if (result.undecided.length > 0) {
         undecided.push({ resourceLogicalId: resource.logicalId, templatePath, locations: result.undecided });

@@ -19,7 +19,7 @@ export interface RuleFindings {
 
 /** The description of a finding the rule could not decide, built from the rule's own. */
 export function undecidedDescription(description: string): string {
-  return `Cannot decide at synth: a value this rule reads could not be read from the template (a token, a parameter or a ` +
+  return 'Cannot decide at synth: a value this rule reads could not be read from the template (a token, a parameter or a ' +
     `value from another stack), so the rule does not pass it. ${description}`;
 }
 

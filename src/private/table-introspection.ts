@@ -152,9 +152,10 @@ export class RenderedTable {
    * its autoscaling lives in separate Application Auto Scaling resources, which are not read here.
    */
   private tableCapacity(cfn: dynamodb.CfnTable): TableCapacity {
+    const maximum = (name: string, value: unknown) => value !== undefined ? { [name]: value } : undefined;
     const settingsOf = (throughput: any, onDemand: any) => ({
-      read: throughput ? { readCapacityUnits: throughput.readCapacityUnits } : onDemand?.maxReadRequestUnits !== undefined ? { maxReadRequestUnits: onDemand.maxReadRequestUnits } : undefined,
-      write: throughput ? { writeCapacityUnits: throughput.writeCapacityUnits } : onDemand?.maxWriteRequestUnits !== undefined ? { maxWriteRequestUnits: onDemand.maxWriteRequestUnits } : undefined,
+      read: throughput ? { readCapacityUnits: throughput.readCapacityUnits } : maximum('maxReadRequestUnits', onDemand?.maxReadRequestUnits),
+      write: throughput ? { writeCapacityUnits: throughput.writeCapacityUnits } : maximum('maxWriteRequestUnits', onDemand?.maxWriteRequestUnits),
     });
     const gsis: any[] = this.resolve(cfn.globalSecondaryIndexes) ?? [];
     return {

@@ -183,19 +183,27 @@ export function throttleCauses(scopes: AlarmScope[], billingMode: dynamodb.Billi
   const provisioned = billingMode !== dynamodb.BillingMode.PAY_PER_REQUEST;
   const onDemand = billingMode !== dynamodb.BillingMode.PROVISIONED;
   const causes: ThrottleCause[] = [{
-    id: 'HotKeyThrottles', cause: 'a hot key or partition', reason: 'KeyRangeThroughput', scopes,
+    id: 'HotKeyThrottles',
+    cause: 'a hot key or partition',
+    reason: 'KeyRangeThroughput',
+    scopes,
     todo: 'Capacity will not help: find the key in CloudWatch Contributor Insights (throttled keys), then spread it (write sharding, caching) or slow its callers.',
   }];
   if (provisioned) {
     causes.push({
-      id: 'ProvisionedThrottles', cause: 'provisioned capacity', reason: 'ProvisionedThroughput', scopes,
+      id: 'ProvisionedThrottles',
+      cause: 'provisioned capacity',
+      reason: 'ProvisionedThroughput',
+      scopes,
       todo: 'Autoscaling reacts within minutes; if consumption sits at the autoscaling maximum, raise maxCapacity.',
     });
   }
   if (onDemand) {
     // An imported table of unknown billing may have a maximum anywhere; a known one only where set.
     causes.push({
-      id: 'OnDemandMaxThrottles', cause: 'the configured on-demand maximum', reason: 'MaxOnDemandThroughput',
+      id: 'OnDemandMaxThrottles',
+      cause: 'the configured on-demand maximum',
+      reason: 'MaxOnDemandThroughput',
       scopes: billingMode === undefined ? scopes : scopes.filter(scope => ceilingMetricCount(scope) > 0),
       todo: 'Raise maxReadRequestUnits / maxWriteRequestUnits if the traffic is legitimate.',
     });
@@ -207,7 +215,10 @@ export function throttleCauses(scopes: AlarmScope[], billingMode: dynamodb.Billi
     // It stays: missing data is not breaching, and metric math counts a missing value as 0, so the
     // read half still alarms (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html).
     causes.push({
-      id: 'AccountLimitThrottles', cause: "the account's per-table throughput quota", reason: 'AccountLimit', scopes,
+      id: 'AccountLimitThrottles',
+      cause: "the account's per-table throughput quota",
+      reason: 'AccountLimit',
+      scopes,
       todo: 'Request a higher per-table quota in Service Quotas, or spread the traffic over more tables.',
     });
   }

@@ -39,7 +39,7 @@ describe('DynamoDbChecksProps', () => {
     [{ requiredTagKeys: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] }, 'requiredTagKeys must list 1-6 tag keys (Security Hub DynamoDB.5), got 7'],
     [{ requiredTagKeys: ['aws:owner'] }, "requiredTagKeys[0] must be a tag key of 1-128 characters that does not start with 'aws:', got 'aws:owner'"],
     [{ requiredTagKeys: [] }, 'requiredTagKeys must list at least one entry, or be left out; got an empty list'],
-    [{ kmsKeyArns: ['arn:aws:s3:::bucket'] }, "kmsKeyArns[0] must be a KMS key or alias ARN"],
+    [{ kmsKeyArns: ['arn:aws:s3:::bucket'] }, 'kmsKeyArns[0] must be a KMS key or alias ARN'],
     [{ crossRegionList: ['Frankfurt'] }, "crossRegionList[0] must be a region name such as eu-central-1, got 'Frankfurt'"],
     [{ crossAccountList: ['12345'] }, "crossAccountList[0] must be a 12-digit account id, got '12345'"],
   ])('refuses %j', (props, message) => {

@@ -14,11 +14,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as fc from 'fast-check';
+import { acknowledgeDefaultSecurityGroupProvider, isolatedVpc } from '../../examples/multi-tenant-vpc';
+import { streamHandler } from '../../examples/stream-handler';
 import {
   AlarmActions, HardenedKey, ProductionTable, ProductionTableProps, TableAlarmsOptions, TenantAccess, TenantAccessLevel,
 } from '../../src';
-import { acknowledgeDefaultSecurityGroupProvider, isolatedVpc } from '../../examples/multi-tenant-vpc';
-import { streamHandler } from '../../examples/stream-handler';
 
 export const ENV = { account: '111111111111', region: 'eu-west-1' };
 export const STACK_ID = 'S';
@@ -277,10 +277,12 @@ export function configuration(options: ConfigurationOptions): fc.Arbitrary<Table
       later: fc.boolean(),
     }), { minLength: 1, maxLength: 6 })),
     manyGsis: fc.integer({ min: 0, max: 19 }),
-    lsiSeeds: fc.oneof(fc.constant([]), fc.array(fc.record({ name: indexName, pick: fc.nat(), projection, later: fc.boolean() }), { minLength: 1, maxLength: 5 })),
-    replicas: fc.oneof(fc.constant<ReplicaSpec[]>([]), fc.uniqueArray(fc.record({ region: fc.constantFrom(...REPLICA_REGIONS), later: fc.boolean() }), {
-      minLength: 1, maxLength: 3, selector: replica => replica.region,
-    })),
+    lsiSeeds: fc.oneof(fc.constant([]),
+      fc.array(fc.record({ name: indexName, pick: fc.nat(), projection, later: fc.boolean() }), { minLength: 1, maxLength: 5 })),
+    replicas: fc.oneof(fc.constant<ReplicaSpec[]>([]),
+      fc.uniqueArray(fc.record({ region: fc.constantFrom(...REPLICA_REGIONS), later: fc.boolean() }), {
+        minLength: 1, maxLength: 3, selector: replica => replica.region,
+      })),
     encryption: options.strict
       ? fc.constantFrom<EncryptionSpec>('default', 'default', 'userKey')
       : fc.constantFrom<EncryptionSpec>('default', 'default', 'default', 'userKey', 'userKey', 'awsManaged', 'awsOwned'),
@@ -343,7 +345,8 @@ export function configuration(options: ConfigurationOptions): fc.Arbitrary<Table
           continue;
         }
         indexNames.add(l.name);
-        lsis.push({ indexName: l.name, sortKey: lsiCandidates[l.pick % lsiCandidates.length], projection: withoutKeys(l.projection, seed.pool), later: l.later });
+        const lsiSortKey = lsiCandidates[l.pick % lsiCandidates.length];
+        lsis.push({ indexName: l.name, sortKey: lsiSortKey, projection: withoutKeys(l.projection, seed.pool), later: l.later });
       }
     }
 
@@ -374,11 +377,11 @@ export function configuration(options: ConfigurationOptions): fc.Arbitrary<Table
 }
 
 /** An INCLUDE projection names no key attribute (a random key name may be `amount` too); none left, KEYS_ONLY. */
-function withoutKeys(projection: ProjectionSpec, keys: KeySpec[]): ProjectionSpec {
-  if (projection.kind !== 'INCLUDE') {
-    return projection;
+function withoutKeys(spec: ProjectionSpec, keys: KeySpec[]): ProjectionSpec {
+  if (spec.kind !== 'INCLUDE') {
+    return spec;
   }
-  const attributes = projection.attributes.filter(name => !keys.some(key => key.name === name));
+  const attributes = spec.attributes.filter(name => !keys.some(key => key.name === name));
   return attributes.length > 0 ? { kind: 'INCLUDE', attributes } : { kind: 'KEYS_ONLY' };
 }
 
@@ -463,7 +466,9 @@ export function tableProps(stack: Stack, config: TableConfig, keysOnly = false):
     ...(config.ttlAttribute ? { timeToLiveAttribute: config.ttlAttribute } : {}),
     ...(l.pitrOff
       ? { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: false } }
-      : config.pitrDays !== undefined ? { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: config.pitrDays } } : {}),
+      : config.pitrDays !== undefined
+        ? { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: config.pitrDays } }
+        : {}),
     ...(l.deletionProtectionOff ? { deletionProtection: false } : {}),
     ...(l.destroy ? { removalPolicy: RemovalPolicy.DESTROY } : {}),
     ...(l.insightsOff ? { contributorInsightsSpecification: { enabled: false } } : {}),

@@ -9,8 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { CfnKey } from 'aws-cdk-lib/aws-kms';
-import { ProductionTable } from '../../src';
 import { ENV, STACK_ID, TABLE_ID, TABLE_PATH, TableConfig, build, tableProps } from './generators';
+import { ProductionTable } from '../../src';
 
 /** A synthesized app, reduced to what the invariants read. */
 export interface Synthesized {
@@ -159,7 +159,8 @@ export function checkTableDefaults(config: TableConfig, s: Synthesized): string[
     if (cmk === loose.cmk) {
       violations.push(`${where}: customer-managed key is ${cmk} (SSESpecification ${JSON.stringify(sse)}, replica ${JSON.stringify(replica.SSESpecification)}), expected ${!loose.cmk}`);
     }
-    const insights = [replica.ContributorInsightsSpecification, ...(replica.GlobalSecondaryIndexes ?? []).map((g: any) => g.ContributorInsightsSpecification)];
+    const indexInsights = (replica.GlobalSecondaryIndexes ?? []).map((g: any) => g.ContributorInsightsSpecification);
+    const insights = [replica.ContributorInsightsSpecification, ...indexInsights];
     const gsiCount = config.gsis.length;
     if ((replica.GlobalSecondaryIndexes ?? []).length !== gsiCount && !loose.insights) {
       violations.push(`${where}: ${(replica.GlobalSecondaryIndexes ?? []).length} replica GSI settings for ${gsiCount} GSIs`);
@@ -470,8 +471,8 @@ export interface TableLogicalIds {
 /** The table's (and its default key's) logical IDs in a synthesized configuration. */
 export function logicalIdsIn(s: Synthesized): TableLogicalIds {
   const template = s.templates.get(STACK_ID);
-  const ids = (type: string, path: string) => Object.entries<any>(template.Resources)
-    .filter(([logicalId, r]) => r.Type === type && s.paths.get(`${STACK_ID}/${logicalId}`) === path)
+  const ids = (type: string, constructPath: string) => Object.entries<any>(template.Resources)
+    .filter(([logicalId, r]) => r.Type === type && s.paths.get(`${STACK_ID}/${logicalId}`) === constructPath)
     .map(([logicalId]) => logicalId);
   const [table] = ids('AWS::DynamoDB::GlobalTable', `${TABLE_PATH}/Resource`);
   const [key] = ids('AWS::KMS::Key', `${STACK_ID}/${TABLE_ID}Key/Resource`);

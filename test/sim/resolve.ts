@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+
 /**
  * Resolves a synthesized template's intrinsics into the plain JSON that an IAM simulator reads.
  *
@@ -276,11 +278,7 @@ function isIntrinsic(key: string): boolean {
 
 /** A stable hexadecimal stand-in for an AWS-generated id. */
 function hex(text: string): string {
-  let hash = 0x811c9dc5;
-  for (const char of text) {
-    hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, '0');
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
 /** A key id in the UUID shape that KMS gives keys. */

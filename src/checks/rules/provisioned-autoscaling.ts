@@ -177,7 +177,8 @@ function regionalTableGaps(table: TableModel, settings: CheckSettings): RuleFind
       if (tracking.length === 0 && !scheduled) {
         return [];
       }
-      return [{ minCapacity: properties.MinCapacity, targetValues: tracking.map(policy => policy.TargetTrackingScalingPolicyConfiguration?.TargetValue) }];
+      const targetValues = tracking.map(policy => policy.TargetTrackingScalingPolicyConfiguration?.TargetValue);
+      return [{ minCapacity: properties.MinCapacity, targetValues }];
     });
 
   const failing: string[] = [];
