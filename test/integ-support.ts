@@ -4,14 +4,9 @@
  */
 import { ExpectedResult, IApiCall, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicies, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { pk, sk } from './fixtures';
 import { ProductionTable, ProductionTableProps } from '../src';
-
-const KEYS: Pick<ProductionTableProps, 'partitionKey' | 'sortKey'> = {
-  partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-  sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-};
 
 /**
  * A stack whose resources are all destroyed with it: the library retains keys, queues and tables
@@ -29,7 +24,8 @@ function disposableStack(app: App, id: string): Stack {
  */
 function disposableTable(scope: Construct, id: string, props: Partial<ProductionTableProps> = {}): ProductionTable {
   return new ProductionTable(scope, id, {
-    ...KEYS,
+    partitionKey: pk,
+    sortKey: sk,
     deletionProtection: false,
     removalPolicy: RemovalPolicy.DESTROY,
     backup: false,
@@ -48,7 +44,9 @@ export interface TableIntegTest {
  * An integration test of the stack `stackId` and its table 'Orders'. `addToStack` adds what the
  * test needs besides, before the test case is declared.
  */
-export function tableIntegTest(app: App, stackId: string, testName: string, addToStack?: (stack: Stack, table: ProductionTable) => void): TableIntegTest {
+export function tableIntegTest(
+  app: App, stackId: string, testName: string, addToStack?: (stack: Stack, table: ProductionTable) => void,
+): TableIntegTest {
   const stack = disposableStack(app, stackId);
   const table = disposableTable(stack, 'Orders');
   addToStack?.(stack, table);
