@@ -1,19 +1,17 @@
-import { Annotations, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { CapacityPlanner, Workload } from './capacity-planner';
+import { Workload } from './capacity-planner';
 import { HardenedKey } from './encryption-key';
 import { DynamoDbGatewayEndpoint } from './gateway-endpoint';
 import { DynamoDbKitError, refusedAt } from './private/errors';
 import { checkMrsc, checkReplicaAddedLater, checkReplicasHaveRegion } from './private/global-table-validation';
-import { describePlan } from './private/plan-summary';
+import { annotateCapacityPlan } from './private/plan-summary';
 import { regionAgnosticEncryption } from './private/region-agnostic-encryption';
-import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, ReplicaKeys } from './private/replica-keys';
-import { RenderedTable } from './private/table-introspection';
+import { KeyUse, ReplicaKeys } from './private/replica-keys';
 import { checkProvisionedCapacity, validateGlobalIndex, validateLocalIndex, validateReplica, validateTableProps } from './private/table-validation';
 import {
   globalIndexSpec, Kinds, localIndexSpec, productionTableSpec, replicaSpec, required, validateConstructId, validateConstructInput, validateKind,
@@ -125,7 +123,7 @@ export class ProductionTable extends dynamodb.TableV2 {
     }
     this.alarms = new TableAlarms(this, 'Alarms', { ...props.alarms, table: this });
     if (props.workload) {
-      this.annotateCapacityPlan(props.workload);
+      annotateCapacityPlan(this, props.workload, this.alarms);
     }
   }
 
@@ -155,19 +153,7 @@ export class ProductionTable extends dynamodb.TableV2 {
    */
   public replica(region: string): dynamodb.ITableV2 {
     validateKind('region', region, required(Kinds.string), this);
-    const replica = super.replica(region);
-    const key = this.globalKeys.keyOf(region);
-    if (replica === this || key === undefined || replica.encryptionKey !== undefined) {
-      return replica;
-    }
-    // TableV2 copies encryption.replicaKeyArns once, in its constructor, before the library's
-    // replica keys exist: hand out the same replica with its key.
-    return dynamodb.TableV2.fromTableAttributes(this, `ReplicaTableWithKey${region}`, {
-      tableArn: replica.tableArn,
-      tableStreamArn: replica.tableStreamArn,
-      encryptionKey: key,
-      grantIndexPermissions: this.hasIndexes(),
-    });
+    return this.globalKeys.withKey(region, super.replica(region));
   }
 
   /**
@@ -182,27 +168,27 @@ export class ProductionTable extends dynamodb.TableV2 {
 
   /** Read data from the table and its indexes, with the table's and every replica's key. */
   public grantReadData(grantee: iam.IGrantable): iam.Grant {
-    return this.withReplicaKeys(grantee, KEY_READ_ACTIONS, super.grantReadData(grantee));
+    return this.globalKeys.extend(grantee, KeyUse.READ, super.grantReadData(grantee));
   }
 
   /** Write data to the table and its indexes, with the table's and every replica's key. */
   public grantWriteData(grantee: iam.IGrantable): iam.Grant {
-    return this.withReplicaKeys(grantee, [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS], super.grantWriteData(grantee));
+    return this.globalKeys.extend(grantee, KeyUse.READ_WRITE, super.grantWriteData(grantee));
   }
 
   /** Read and write data, with the table's and every replica's key. */
   public grantReadWriteData(grantee: iam.IGrantable): iam.Grant {
-    return this.withReplicaKeys(grantee, [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS], super.grantReadWriteData(grantee));
+    return this.globalKeys.extend(grantee, KeyUse.READ_WRITE, super.grantReadWriteData(grantee));
   }
 
   /** Every DynamoDB action on the table, with the table's and every replica's key. */
   public grantFullAccess(grantee: iam.IGrantable): iam.Grant {
-    return this.withReplicaKeys(grantee, [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS], super.grantFullAccess(grantee));
+    return this.globalKeys.extend(grantee, KeyUse.READ_WRITE, super.grantFullAccess(grantee));
   }
 
   /** Read the table's stream, with the table's and every replica's key. */
   public grantStreamRead(grantee: iam.IGrantable): iam.Grant {
-    return this.withReplicaKeys(grantee, KEY_READ_ACTIONS, super.grantStreamRead(grantee));
+    return this.globalKeys.extend(grantee, KeyUse.READ, super.grantStreamRead(grantee));
   }
 
   /**
@@ -262,35 +248,6 @@ export class ProductionTable extends dynamodb.TableV2 {
     const endpoint = DynamoDbGatewayEndpoint.of(vpc);
     endpoint.addTable(this);
     return endpoint.endpoint;
-  }
-
-  /**
-   * TableBaseV2's grant methods (aws-cdk-lib 2.269) grant on `encryptionKey` directly rather than
-   * through grantOnKey(), so the replica keys are added here; a grant twice is one statement.
-   */
-  private withReplicaKeys(grantee: iam.IGrantable, actions: string[], grant: iam.Grant): iam.Grant {
-    this.globalKeys?.grant(grantee, actions);
-    return grant;
-  }
-
-  private hasIndexes(): boolean {
-    return RenderedTable.of(this)!.indexNames().length > 0;
-  }
-
-  private annotateCapacityPlan(workload: Workload): void {
-    const plan = CapacityPlanner.forWorkload({ ...workload, alarmMetrics: workload.alarmMetrics ?? this.alarmMetrics() });
-    Annotations.of(this).addInfo(describePlan(plan));
-  }
-
-  /** The metrics the table's alarms read: CloudWatch bills each, and each metric of a metric-math alarm. */
-  private alarmMetrics(): number {
-    const stack = Stack.of(this);
-    return this.alarms.node.findAll()
-      .filter((child): child is cloudwatch.CfnAlarm => child instanceof cloudwatch.CfnAlarm)
-      .reduce((sum, alarm) => {
-        const metrics = stack.resolve(alarm.metrics);
-        return sum + (Array.isArray(metrics) ? metrics.filter((query: any) => query.metricStat !== undefined).length : 1);
-      }, 0);
   }
 
   private warnOnFixedCapacity(): void {

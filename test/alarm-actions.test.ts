@@ -1,10 +1,11 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlarmActions } from '../src';
+import { agnosticStack } from './fixtures';
 import { productAlarm } from '../src/private/alarm';
 
 const metric = new cloudwatch.Metric({ namespace: 'Test', metricName: 'Errors', statistic: 'Sum' });
@@ -17,7 +18,7 @@ function alarmOn(stack: Stack, alarmActions: AlarmActions) {
 
 describe('AlarmActions', () => {
   test('stackTopic notifies the stack topic on alarm and on recovery, making the topic on first use', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
 
     alarmOn(stack, AlarmActions.stackTopic());
 
@@ -33,8 +34,8 @@ describe('AlarmActions', () => {
   });
 
   test('none binds no action and, unlike stackTopic in the same place, makes no topic', () => {
-    const withNone = new Stack(new App(), 'Stack');
-    const withTopic = new Stack(new App(), 'Stack');
+    const withNone = agnosticStack();
+    const withTopic = agnosticStack();
 
     expect(AlarmActions.none().enabled).toBe(false);
     expect(AlarmActions.none().bind(withNone)).toEqual([]);
@@ -45,7 +46,7 @@ describe('AlarmActions', () => {
   });
 
   test('topic binds an SNS action on a topic of your own, and lets CloudWatch publish to it', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     const pager = new sns.Topic(stack, 'Pager', { enforceSSL: true });
 
     alarmOn(stack, AlarmActions.topic(pager));
@@ -59,7 +60,7 @@ describe('AlarmActions', () => {
   });
 
   test('actions binds exactly the actions given; none given means no alarms', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}') });
     const action = new actions.LambdaAction(fn);
 

@@ -3,17 +3,17 @@
  * topic, and whether SNS can keep what it could not deliver. Each request carries the context keys
  * that AWS sends with it (test/sim/context.ts).
  */
-import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlarmActions, AlarmTopic, HardenedKey } from '../src';
+import { newStack } from './fixtures';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, serviceRequest, without } from './sim/context';
 import { decide, SimulatedStack } from './sim/simulator';
 
 const ALARM_ARN = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:Orders-HotKeyThrottles`;
 
 function alarmTopicStack(configure: (topic: AlarmTopic) => void = () => {}) {
-  const stack = new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region: REGION } });
+  const stack = newStack();
   configure(AlarmTopic.of(stack));
   const sim = SimulatedStack.of(stack);
   const topic = sim.only('AWS::SNS::Topic');
@@ -131,7 +131,7 @@ describe('SNS may keep undeliverable notifications in the dead-letter queue', ()
 
 describe("a topic of the user's own", () => {
   test('made in the app: gets the publish statement, and its key the CloudWatch statement', async () => {
-    const stack = new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region: REGION } });
+    const stack = newStack();
     const key = new HardenedKey(stack, 'PagerKey', { description: 'pager' });
     const topic = new sns.Topic(stack, 'Pager', { masterKey: key, enforceSSL: true });
     AlarmActions.topic(topic).bind(stack);
@@ -152,7 +152,7 @@ describe("a topic of the user's own", () => {
   });
 
   test('imported: a warning names the statements the user must add', () => {
-    const stack = new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region: REGION } });
+    const stack = newStack();
     const topic = sns.Topic.fromTopicArn(stack, 'Imported', `arn:aws:sns:${REGION}:${ACCOUNT}:pager`);
     AlarmActions.topic(topic).bind(stack);
 

@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlarmActions, AlarmTopic } from '../src';
 import { listFindings, synthWithChecks } from './compliance-harness';
+import { agnosticStack, ENV } from './fixtures';
 import { productAlarm } from '../src/private/alarm';
 
 const metric = new cloudwatch.Metric({ namespace: 'Test', metricName: 'Errors', statistic: 'Sum' });
@@ -16,7 +17,7 @@ function alarmOn(stack: Stack, actions = AlarmActions.stackTopic()) {
 
 describe('AlarmTopic', () => {
   test('one topic per stack, at stack scope', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     const first = AlarmTopic.of(stack);
 
     expect(AlarmTopic.of(new cloudwatch.Alarm(stack, 'A', { metric, threshold: 1, evaluationPeriods: 1 }))).toBe(first);
@@ -25,7 +26,7 @@ describe('AlarmTopic', () => {
   });
 
   test('is encrypted with a key CloudWatch may use, and refuses publishing without TLS', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     AlarmTopic.of(stack);
 
     const template = Template.fromStack(stack);
@@ -58,7 +59,7 @@ describe('AlarmTopic', () => {
   });
 
   test('email and HTTPS subscriptions share one encrypted, retained dead-letter queue', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     const topic = AlarmTopic.of(stack);
 
     topic.addEmailSubscription('oncall@example.com');
@@ -90,7 +91,7 @@ describe('AlarmTopic', () => {
 
 describe('the shared id', () => {
   test('a construct of the user with the reserved id is reported, not overwritten', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     new cloudwatch.Alarm(stack, 'DynamoDbKitAlarms', { metric, threshold: 1, evaluationPeriods: 1 });
 
     expect(() => AlarmTopic.of(stack)).toThrow("Stack/DynamoDbKitAlarms is reserved for the library's shared AlarmTopic, but another construct uses that id; rename it");
@@ -99,7 +100,7 @@ describe('the shared id', () => {
 
 describe('AlarmTopic subscriptions refuse what would not reach anyone safely', () => {
   test.each(['http://pager.example.com/hook', 'not a url', 'https://', 'ftp://example.com', ''])('HTTPS subscription %j is refused', url => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     expect(() => AlarmTopic.of(stack).addHttpsSubscription(url)).toThrow(
       /^Stack\/DynamoDbKitAlarms: addHttpsSubscription url must be an https:\/\/ URL with a host, got/,
     );
@@ -107,14 +108,14 @@ describe('AlarmTopic subscriptions refuse what would not reach anyone safely', (
   });
 
   test.each(['oncall', 'oncall@', '@example.com', 'on call@example.com', 'a@b@c', ''])('email subscription %j is refused', address => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     expect(() => AlarmTopic.of(stack).addEmailSubscription(address)).toThrow(
       /^Stack\/DynamoDbKitAlarms: addEmailSubscription address must be an email address \(local-part@domain\), got/,
     );
   });
 
   test('tokens pass through unvalidated', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     const topic = AlarmTopic.of(stack);
     topic.addEmailSubscription(Token.asString(Lazy.string({ produce: () => 'oncall@example.com' })));
     topic.addHttpsSubscription(Token.asString(Lazy.string({ produce: () => 'https://pager.example.com' })));
@@ -126,14 +127,14 @@ describe('nobody is told', () => {
   const NOT_SUBSCRIBED = Match.stringLikeRegexp('Nobody is subscribed to the alarm topic Stack/DynamoDbKitAlarms.*DynamoDbChecks::AlarmTopicSubscribed');
 
   test('a topic that nobody is subscribed to is reported at synth', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     AlarmTopic.of(stack);
 
     Annotations.fromStack(stack).hasWarning('/Stack/DynamoDbKitAlarms', NOT_SUBSCRIBED);
   });
 
   test('an email subscription, even one added after the alarms, is enough', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     const topic = AlarmTopic.of(stack);
     new cloudwatch.Alarm(stack, 'A', { metric, threshold: 1, evaluationPeriods: 1 });
     topic.addEmailSubscription('oncall@example.com');
@@ -143,8 +144,8 @@ describe('nobody is told', () => {
 
   test('a subscription of your own to the topic, from another stack, is enough', () => {
     const app = new App();
-    const stack = new Stack(app, 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
-    const other = new Stack(app, 'Pager', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const other = new Stack(app, 'Pager', { env: ENV });
     const topic = AlarmTopic.of(stack).topic;
     new sns.Subscription(other, 'Sub', { topic, protocol: sns.SubscriptionProtocol.HTTPS, endpoint: 'https://pager.example.com' });
 

@@ -1,7 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { CapacityPlanner, ProductionTable, ReadConsistency, Workload } from '../src';
+import { agnosticStack, newStack, pk, sk } from './fixtures';
 import { DynamoDbKitError } from '../src/private/errors';
 import { fixedMonthlyCost } from '../src/private/fixed-cost';
 
@@ -201,10 +202,8 @@ describe('validation', () => {
 });
 
 describe('ProductionTable with a workload', () => {
-  const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
-  const sk = { name: 'sk', type: dynamodb.AttributeType.STRING };
   const steady: Workload = { readsPerSecond: 500, writesPerSecond: 100, itemSizeBytes: KB, peakFactor: 1.5 };
-  const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'us-east-1' } });
+  const stack = newStack();
   new ProductionTable(stack, 'Orders', { partitionKey: pk, sortKey: sk, workload: steady });
 
   test('records the recommendation as info: the mode, the units and both estimates', () => {
@@ -225,13 +224,13 @@ describe('ProductionTable with a workload', () => {
   });
 
   test('refuses a bad workload with the planner\'s error', () => {
-    const other = new Stack(new App(), 'Other');
+    const other = agnosticStack('Other');
     expect(() => new ProductionTable(other, 'Orders', { partitionKey: pk, workload: { ...steady, itemSizeBytes: 500000 } }))
       .toThrow('workload.itemSizeBytes must be between 1 and 409600, got 500000');
   });
 
   test('without a workload there is no capacity annotation', () => {
-    const plain = new Stack(new App(), 'Plain');
+    const plain = agnosticStack('Plain');
     new ProductionTable(plain, 'Orders', { partitionKey: pk });
     expect(Annotations.fromStack(plain).findInfo('*', Match.stringLikeRegexp('CapacityPlanner'))).toHaveLength(0);
   });

@@ -12,12 +12,10 @@ import {
   ProductionTableProps, TableBackup, TableCache, TenantAccess, TenantAccessLevel, VaultLock,
 } from '../src';
 import { listFindings, synthWithChecks } from './compliance-harness';
+import { ENV, pk, sk } from './fixtures';
 import { acknowledgeDefaultSecurityGroupProvider, isolatedVpc } from '../examples/multi-tenant-vpc';
 import { streamHandler } from '../examples/stream-handler';
 
-const ENV = { account: '111111111111', region: 'eu-west-1' };
-const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
-const sk = { name: 'sk', type: dynamodb.AttributeType.STRING };
 
 /** The acknowledgement ids the library itself sets; each has a row in the README compliance table. */
 const LIBRARY_ACKNOWLEDGEMENTS = [

@@ -1,12 +1,13 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { HardenedKey } from '../src';
 import { listFindings, synthWithChecks } from './compliance-harness';
+import { agnosticStack } from './fixtures';
 
 describe('HardenedKey', () => {
   test('rotates, is retained, and denies grants that are not for AWS resources', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     new HardenedKey(stack, 'Key', { description: 'test key', alias: 'test/key' });
 
     const template = Template.fromStack(stack);
@@ -29,7 +30,7 @@ describe('HardenedKey', () => {
   });
 
   test('stays a kms.Key: further statements can be added', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     const key = new HardenedKey(stack, 'Key', { description: 'test key' });
 
     key.grantEncryptDecrypt(new iam.ServicePrincipal('logs.amazonaws.com'));
@@ -48,14 +49,14 @@ describe('HardenedKey', () => {
 
 describe('HardenedKey alias', () => {
   test.each(['alias/orders', 'aws', 'aws/orders', '', 'has space', 'a'.repeat(251)])('%j is refused, naming the property and what is allowed', alias => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     expect(() => new HardenedKey(stack, 'Key', { description: 'd', alias })).toThrow(
       new RegExp(`^Stack/Key: alias must be 1-250 characters .* without the 'alias/' prefix .* got '${alias.slice(0, 10)}`),
     );
   });
 
   test.each(['orders', 'team/orders_key-1'])('%j is accepted', alias => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     new HardenedKey(stack, 'Key', { description: 'd', alias });
     Template.fromStack(stack).hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/${alias}` });
   });

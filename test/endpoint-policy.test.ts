@@ -1,7 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { EndpointPolicy, EndpointPolicyMode } from '../src';
+import { agnosticStack } from './fixtures';
 import { EndpointService } from '../src/private/endpoint-binding';
 
 function endpointIn(stack: Stack): ec2.GatewayVpcEndpoint {
@@ -34,13 +35,13 @@ describe('EndpointPolicy', () => {
   ])('%s on the %s endpoint binds one statement, %s', (_name, make, service, sid) => {
     const policy = make();
 
-    const binding = policy._bind(endpointIn(new Stack(new App(), 'Stack')), service);
+    const binding = policy._bind(endpointIn(agnosticStack()), service);
 
     expect(binding.statements.map(statement => statement.sid)).toEqual([sid]);
   });
 
   test('open binds no statement and records the loosened default on the endpoint', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     const endpoint = endpointIn(stack);
 
     const binding = EndpointPolicy.open()._bind(endpoint, EndpointService.TABLES);

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { listFindings, synthWithChecks } from './compliance-harness';
+import { ENV } from './fixtures';
 import { EventStoreStack } from '../examples/event-store';
 import { GlobalStack } from '../examples/global';
 import { MultiTenantStack } from '../examples/multi-tenant-vpc';
@@ -11,7 +12,7 @@ import { LedgerStack } from '../examples/provisioned-ledger';
 // in review. Accept an intended change with `npm run test:update`.
 describe.each([
   ['orders-table', (app: any) => new OrdersStack(app, 'OrdersExample')],
-  ['provisioned-ledger', (app: any) => new LedgerStack(app, 'LedgerExample', { env: { account: '111111111111', region: 'eu-west-1' } })],
+  ['provisioned-ledger', (app: any) => new LedgerStack(app, 'LedgerExample', { env: ENV })],
   ['event-store', (app: any) => new EventStoreStack(app, 'EventStoreExample')],
   ['multi-tenant-vpc', (app: any) => new MultiTenantStack(app, 'MultiTenantExample')],
 ])('example %s', (_name, build: (app: any) => Stack) => {
@@ -31,7 +32,7 @@ describe.each([
 describe('example global', () => {
   let stack: GlobalStack;
   const result = synthWithChecks(app => {
-    stack = new GlobalStack(app, 'GlobalExample', { env: { account: '111111111111', region: 'eu-west-1' } });
+    stack = new GlobalStack(app, 'GlobalExample', { env: ENV });
   });
 
   test('passes every compliance plugin, in both stacks', () => {

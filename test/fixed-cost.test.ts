@@ -1,17 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { ProductionTable, ProductionTableProps } from '../src';
+import { newStack, pk, sk } from './fixtures';
 import { FixedCost, fixedMonthlyCost } from '../src/private/fixed-cost';
 import { US_EAST_1 } from '../src/private/prices';
 
-const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
-const sk = { name: 'sk', type: dynamodb.AttributeType.STRING };
 
 function synth(props: Partial<ProductionTableProps> = {}): any {
-  const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'us-east-1' } });
+  const stack = newStack();
   new ProductionTable(stack, 'Orders', { partitionKey: pk, sortKey: sk, ...props });
   return Template.fromStack(stack).toJSON();
 }

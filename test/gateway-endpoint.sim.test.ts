@@ -4,20 +4,18 @@
  * request carries the keys AWS sends: the principal's, and aws:SourceVpce and aws:SourceVpc when
  * it comes through the endpoint.
  */
-import { App, Stack } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoDbGatewayEndpoint, EndpointPolicy, ProductionTable, TableBackup } from '../src';
+import { newStack, pk } from './fixtures';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, roleRequest, throughEndpoint } from './sim/context';
 import { STREAM_LABEL } from './sim/resolve';
 import { decide, SimulatedStack } from './sim/simulator';
 
-const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
 
 function privateTable(policy?: EndpointPolicy, restrict = true) {
-  const stack = new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region: REGION } });
+  const stack = newStack();
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
   const orders = new ProductionTable(stack, 'Orders', { partitionKey: pk });
   const app = new iam.Role(stack, 'App', { assumedBy: new iam.AccountRootPrincipal() });

@@ -4,10 +4,9 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DynamoDbGatewayEndpoint, EndpointPolicy, ProductionTable } from '../src';
+import { ENV, newStack, pk } from './fixtures';
 import { DynamoDbKitError } from '../src/private/errors';
 
-const ENV = { account: '111111111111', region: 'eu-west-1' };
-const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
 const ENDPOINT = 'AWS::EC2::VPCEndpoint';
 
 function isolatedVpc(stack: Stack, id = 'Vpc'): ec2.Vpc {
@@ -19,7 +18,7 @@ function isolatedVpc(stack: Stack, id = 'Vpc'): ec2.Vpc {
 }
 
 function build() {
-  const stack = new Stack(new App(), 'Stack', { env: ENV });
+  const stack = newStack();
   return { stack, vpc: isolatedVpc(stack) };
 }
 

@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -9,17 +9,14 @@ import {
   AlarmActions, AlarmTopic, BackupSchedule, CapacityPlanner, DynamoDbGatewayEndpoint, HardenedKey, ProductionTable, ReplicaKeyStack,
   StreamConsumer, TableAlarms, TableBackup, TableCache, TenantAccess, VaultLock,
 } from '../src';
+import { newStack, pk } from './fixtures';
 import { DynamoDbKitError } from '../src/private/errors';
 
 // Bad input, one table per kind of input: each is refused at synth with a DynamoDbKitError that
 // names the property (and the construct, where one exists), never a TypeError, never accepted.
 
-const ENV = { account: '111111111111', region: 'us-east-1' };
-const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
 /** What a JavaScript caller can pass where TypeScript would stop it. */
 const js = (value: unknown): any => value;
-
-const newStack = () => new Stack(new App(), 'Stack', { env: ENV });
 
 /** `act` throws a DynamoDbKitError whose message holds every fragment. */
 function expectRefused(act: () => unknown, ...fragments: Array<string | RegExp>): void {

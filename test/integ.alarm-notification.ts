@@ -7,19 +7,13 @@
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration } from 'aws-cdk-lib';
-import { disposableStack, disposableTable, runIfMain } from './integ-support';
+import { runIfMain, tableIntegTest } from './integ-support';
 import { AlarmTopic } from '../src';
 
 export function build(app: App): IntegTest {
-  const stack = disposableStack(app, 'DynamoDbKitAlarmNotification');
-  const table = disposableTable(stack, 'Orders');
+  const { integ, stack, table } = tableIntegTest(app, 'DynamoDbKitAlarmNotification', 'AlarmNotification');
   const alarm = table.alarms!.alarms[0];
   const topic = AlarmTopic.of(stack).topic;
-
-  const integ = new IntegTest(app, 'AlarmNotification', {
-    testCases: [stack],
-    stackUpdateWorkflow: false,
-  });
   const setState = integ.assertions.awsApiCall('CloudWatch', 'setAlarmState', {
     AlarmName: alarm.alarmName,
     StateValue: 'ALARM',

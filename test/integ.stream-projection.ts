@@ -4,10 +4,10 @@
  * it back into the table, through the table's customer-managed key, the consumer's filters and the
  * permissions `addStreamConsumer` gives the function's role.
  */
-import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { allowItemAccess, disposableStack, disposableTable, runIfMain } from './integ-support';
+import { runIfMain, tableIntegTest, writeThenRead } from './integ-support';
 
 // The Node.js runtime provides the AWS SDK v3. Only orders are projected, so the projection's own
 // INSERT, which the filter keeps from the function anyway, could never loop.
@@ -34,43 +34,30 @@ exports.handler = async (event) => {
 `;
 
 export function build(app: App): IntegTest {
-  const stack = disposableStack(app, 'DynamoDbKitStreamProjection');
-  const table = disposableTable(stack, 'Orders');
-  const projector = new lambda.Function(stack, 'Projector', {
-    runtime: lambda.Runtime.NODEJS_22_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline(PROJECTOR),
-    environment: { TABLE_NAME: table.tableName },
-    timeout: Duration.seconds(30),
-  });
-  table.grantWriteData(projector);
-  table.addStreamConsumer('Projection', {
-    handler: projector,
-    filters: [lambda.FilterCriteria.filter({
-      eventName: lambda.FilterRule.isEqual('INSERT'),
-      dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('ORDER#') } } },
-    })],
-  });
-
-  const integ = new IntegTest(app, 'StreamProjection', {
-    testCases: [stack],
-    stackUpdateWorkflow: false,
-  });
-  const put = integ.assertions.awsApiCall('DynamoDB', 'putItem', {
-    TableName: table.tableName,
-    Item: { pk: { S: 'ORDER#42' }, sk: { S: 'ORDER' }, status: { S: 'PLACED' } },
+  const { integ, table } = tableIntegTest(app, 'DynamoDbKitStreamProjection', 'StreamProjection', (stack, orders) => {
+    const projector = new lambda.Function(stack, 'Projector', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(PROJECTOR),
+      environment: { TABLE_NAME: orders.tableName },
+      timeout: Duration.seconds(30),
+    });
+    orders.grantWriteData(projector);
+    orders.addStreamConsumer('Projection', {
+      handler: projector,
+      filters: [lambda.FilterCriteria.filter({
+        eventName: lambda.FilterRule.isEqual('INSERT'),
+        dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('ORDER#') } } },
+      })],
+    });
   });
   // The mapping polls the stream and invokes the function asynchronously to the write: poll for the projection.
-  const projection = integ.assertions.awsApiCall('DynamoDB', 'getItem', {
-    TableName: table.tableName,
-    Key: { pk: { S: 'PROJECTION#42' }, sk: { S: 'SUMMARY' } },
-    ConsistentRead: true,
+  writeThenRead(integ, table, { pk: { S: 'ORDER#42' }, sk: { S: 'ORDER' }, status: { S: 'PLACED' } }, {
+    key: { pk: { S: 'PROJECTION#42' }, sk: { S: 'SUMMARY' } },
+    expected: { Item: { pk: { S: 'PROJECTION#42' }, status: { S: 'PLACED' } } },
+    totalTimeout: Duration.minutes(5),
+    interval: Duration.seconds(10),
   });
-  projection.expect(ExpectedResult.objectLike({ Item: { pk: { S: 'PROJECTION#42' }, status: { S: 'PLACED' } } }));
-  projection.waitForAssertions({ totalTimeout: Duration.minutes(5), interval: Duration.seconds(10) });
-  allowItemAccess(put, table);
-  allowItemAccess(projection, table);
-  put.next(projection);
   return integ;
 }
 

@@ -1,7 +1,8 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { HardenedKey, ProductionTable, ProductionTableProps } from '../src';
+import { newStack, pk } from './fixtures';
 import {
   ALLOWED_DIMENSIONS, DYNAMODB_NAMESPACE, METRICS_PAGE, OPERATIONS, UNVERIFIED_DIMENSIONS,
 } from './metric-dimensions.data';
@@ -10,9 +11,7 @@ import {
 // or the alarm watches a series that never receives data and stays silent. The allowed sets come
 // from the metrics page, METRICS_PAGE (see metric-dimensions.data.ts).
 
-const ENV = { account: '111111111111', region: 'us-east-1' };
 const REPLICA_REGION = 'us-west-2';
-const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
 const INDEX = 'byStatus';
 const byStatus = (extra: Partial<dynamodb.GlobalSecondaryIndexPropsV2> = {}): dynamodb.GlobalSecondaryIndexPropsV2 =>
   ({ indexName: INDEX, partitionKey: { name: 'status', type: dynamodb.AttributeType.STRING }, ...extra });
@@ -58,7 +57,7 @@ function isUnverified(metric: WatchedMetric): boolean {
 }
 
 function synth(props: Partial<ProductionTableProps>, withReplica = false): WatchedMetric[] {
-  const stack = new Stack(new App(), 'Stack', { env: ENV });
+  const stack = newStack();
   const replicaProps: Partial<ProductionTableProps> = withReplica
     ? {
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(new HardenedKey(stack, 'Key', { description: 'k' }),

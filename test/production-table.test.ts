@@ -4,11 +4,9 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { HardenedKey, ProductionTable, ProductionTableProps } from '../src';
+import { agnosticStack, ENV, envIn, newStack, pk, sk } from './fixtures';
 import { DynamoDbKitError } from '../src/private/errors';
 
-const ENV = { account: '111111111111', region: 'eu-west-1' };
-const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
-const sk = { name: 'sk', type: dynamodb.AttributeType.STRING };
 
 function build(props: Partial<ProductionTableProps> = {}, { agnostic = false } = {}) {
   const stack = new Stack(new App(), 'Stack', { env: agnostic ? undefined : ENV });
@@ -105,7 +103,7 @@ describe('defaults', () => {
 
 describe('migration from TableV2', () => {
   test('swapping TableV2 for ProductionTable keeps the table logical ID', () => {
-    const before = new Stack(new App(), 'Stack', { env: ENV });
+    const before = newStack();
     new dynamodb.TableV2(before, 'Orders', { partitionKey: pk, sortKey: sk });
     const after = build().stack;
 
@@ -167,7 +165,7 @@ describe('migration from TableV2', () => {
 
 describe('overrides', () => {
   test('a user key is used and no key is made', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const key = new kms.Key(stack, 'MyKey', { enableKeyRotation: true });
 
     new ProductionTable(stack, 'Orders', { partitionKey: pk, encryption: dynamodb.TableEncryptionV2.customerManagedKey(key) });
@@ -180,7 +178,7 @@ describe('overrides', () => {
   });
 
   test('a user key works in an environment-agnostic stack too', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     const key = new kms.Key(stack, 'MyKey', { enableKeyRotation: true });
     new ProductionTable(stack, 'Orders', { partitionKey: pk, encryption: dynamodb.TableEncryptionV2.customerManagedKey(key) });
 
@@ -337,7 +335,7 @@ describe('validation', () => {
   });
 
   test('tokens pass through unvalidated', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const name = Token.asString({ Ref: 'TableNameParameter' });
 
     expect(() => new ProductionTable(stack, 'Orders', { partitionKey: pk, tableName: name })).not.toThrow();
@@ -417,7 +415,7 @@ describe('global tables', () => {
 
   test('user-given replica key ARNs keep working, and no key stack is made', () => {
     // GIVEN
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const key = new kms.Key(stack, 'MyKey', { enableKeyRotation: true });
 
     // WHEN
@@ -526,8 +524,8 @@ describe('global tables', () => {
   });
 
   test('multi-Region strong consistency passes through, and refuses a replica added later', () => {
-    // GIVEN
-    const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'us-east-1' } });
+    // GIVEN: multi-Region strong consistency takes its regions from one region set (US here), so not REGION
+    const stack = newStack('Stack', envIn('us-east-1'));
 
     // WHEN
     const table = new ProductionTable(stack, 'Orders', {
@@ -556,7 +554,7 @@ describe('global tables', () => {
 
 describe('errors say where', () => {
   test('an error of a table names its construct path, so a user with twenty tables knows which one', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     new ProductionTable(stack, 'Orders', { partitionKey: pk });
 
     expect(() => new ProductionTable(stack, 'Invoices', { partitionKey: pk, sortKey: { name: 'pk', type: dynamodb.AttributeType.STRING } }))
@@ -564,7 +562,7 @@ describe('errors say where', () => {
   });
 
   test('an error of an index added later names the table', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
 
     expect(() => table.addGlobalSecondaryIndex({ indexName: 'x', partitionKey: pk })).toThrow(/^Stack\/Orders: /);
@@ -573,7 +571,7 @@ describe('errors say where', () => {
 
 describe('a construct of the user named like the table key', () => {
   test('is reported with what happened and what to do, not as a bare id clash', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     new HardenedKey(stack, 'OrdersKey', { description: 'mine' });
 
     expect(() => new ProductionTable(stack, 'Orders', { partitionKey: pk })).toThrow(

@@ -1,12 +1,10 @@
 import { App, Stack, Stage, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { ProductionTable, ReplicaKeyStack } from '../src';
+import { ENV, pk } from './fixtures';
 import { DynamoDbKitError } from '../src/private/errors';
 
-const ENV = { account: '111111111111', region: 'eu-west-1' };
-const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
 const KEY_STACK = 'Tables-DynamoDbKitReplicas-us-east-1';
 
 function globalTable(env: { account?: string; region?: string } | undefined = ENV) {

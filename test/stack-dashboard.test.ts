@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AlarmActions, HardenedKey, ProductionTable, ProductionTableProps, StackDashboard, TableAlarms } from '../src';
 import { dashboardsOf, expressionsOf, metricsOf, ParsedDashboard, standIn } from './dashboard-body';
+import { envIn, pk } from './fixtures';
 import { ALLOWED_DIMENSIONS, UNVERIFIED_DIMENSIONS } from './metric-dimensions.data';
 import { DASHBOARD_LIMITS } from '../src/private/dashboard-limits';
 import { dashboardName, linkAlarmToDashboard, MAX_ALARM_DESCRIPTION } from '../src/private/dashboard-link';
@@ -13,8 +14,8 @@ import { fixedMonthlyCost } from '../src/private/fixed-cost';
 import { US_EAST_1 } from '../src/private/prices';
 import { isUnverifiedMetric } from '../src/private/table-metrics';
 
-const ENV = { account: '111111111111', region: 'us-east-1' };
-const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
+// Not REGION: the snapshot's dashboards were drawn in us-east-1.
+const ENV = envIn('us-east-1');
 const gsi = (indexName: string): dynamodb.GlobalSecondaryIndexPropsV2 =>
   ({ indexName, partitionKey: { name: indexName, type: dynamodb.AttributeType.STRING } });
 

@@ -7,10 +7,10 @@
  * the execution role's credentials, and DynamoDB and SQS call KMS with them on its behalf, which
  * adds kms:ViaService and kms:CallerAccount and sets aws:ViaAWSService.
  */
-import { App, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ProductionTable } from '../src';
+import { newStack } from './fixtures';
 import { ACCOUNT, kmsViaService, REGION, roleRequest } from './sim/context';
 import { STREAM_LABEL } from './sim/resolve';
 import { decide, SimulatedStack } from './sim/simulator';
@@ -22,7 +22,7 @@ type Context = Record<string, string | string[]>;
  * `ownedKey`, DynamoDB's own key, so that the failure queue takes the stack's shared key.
  */
 function consumerStack(ownedKey = false) {
-  const stack = new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region: REGION } });
+  const stack = newStack();
   const table = new ProductionTable(stack, 'Orders', {
     partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
     encryption: ownedKey ? dynamodb.TableEncryptionV2.dynamoOwnedKey() : undefined,

@@ -8,10 +8,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AlarmActions, ProductionTable, ProductionTableProps, StreamConsumer, StreamConsumerOptions } from '../src';
+import { ENV, newStack, pk } from './fixtures';
 import { DynamoDbKitError } from '../src/private/errors';
 
-const ENV = { account: '111111111111', region: 'eu-west-1' };
-const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
 const MAPPING = 'AWS::Lambda::EventSourceMapping';
 const ALARM = 'AWS::CloudWatch::Alarm';
 
@@ -24,7 +23,7 @@ function handlerIn(stack: Stack, id = 'Handler'): lambda.Function {
 }
 
 function build(options: Partial<StreamConsumerOptions> = {}, tableProps: Partial<ProductionTableProps> = {}) {
-  const stack = new Stack(new App(), 'Stack', { env: ENV });
+  const stack = newStack();
   const table = new ProductionTable(stack, 'Orders', { partitionKey: pk, ...tableProps });
   const handler = handlerIn(stack);
   const consumer = table.addStreamConsumer('Projector', { handler, ...options });
@@ -88,7 +87,7 @@ describe('defaults', () => {
 
   test('adding a consumer changes neither the table nor its key', () => {
     const ids = (withConsumer: boolean) => {
-      const stack = new Stack(new App(), 'Stack', { env: ENV });
+      const stack = newStack();
       const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
       if (withConsumer) {
         table.addStreamConsumer('Projector', { handler: handlerIn(stack) });
@@ -165,7 +164,7 @@ describe('permissions', () => {
   });
 
   test('a role imported by ARN gets the policy attached by name', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
     const role = iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::111111111111:role/projector-role', { mutable: false });
     const handler = lambda.Function.fromFunctionAttributes(stack, 'Imported', {
@@ -180,7 +179,7 @@ describe('permissions', () => {
   });
 
   test('a handler whose role is unknown is refused, with the way to pass it', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
     const handler = lambda.Function.fromFunctionArn(stack, 'Imported', 'arn:aws:lambda:eu-west-1:111111111111:function:projector');
 
@@ -189,7 +188,7 @@ describe('permissions', () => {
   });
 
   test('a role of another account is refused', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
     const handler = lambda.Function.fromFunctionAttributes(stack, 'Imported', {
       functionArn: 'arn:aws:lambda:eu-west-1:222222222222:function:projector',
@@ -202,7 +201,7 @@ describe('permissions', () => {
 
 describe('failure queue', () => {
   test('an existing queue is used, with its key, and no queue is made', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
     const key = new kms.Key(stack, 'QueueKey', { enableKeyRotation: true });
     const failures = new sqs.Queue(stack, 'Failures', { encryptionMasterKey: key });
@@ -226,7 +225,7 @@ describe('failure queue', () => {
   });
 
   test('an existing SQS-managed queue needs no key statement', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
     const failures = new sqs.Queue(stack, 'Failures', { encryption: sqs.QueueEncryption.SQS_MANAGED });
 
@@ -254,7 +253,7 @@ describe('failure queue', () => {
   });
 
   test('a key in the queue properties is used instead of a new one', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
     const key = new kms.Key(stack, 'MyQueueKey', { enableKeyRotation: true });
 
@@ -272,7 +271,7 @@ describe('failure queue key', () => {
 
   test('with a customer-managed table key, the queue uses it and the consumer adds no key', () => {
     const keysOf = (withConsumer: boolean) => {
-      const stack = new Stack(new App(), 'Stack', { env: ENV });
+      const stack = newStack();
       const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
       if (withConsumer) {
         table.addStreamConsumer('Projector', { handler: handlerIn(stack) });
@@ -288,11 +287,11 @@ describe('failure queue key', () => {
   test('without one, the queues of every consumer of the stack share one HardenedKey at stack scope', () => {
     const owned = { partitionKey: pk, encryption: dynamodb.TableEncryptionV2.dynamoOwnedKey() };
     const tablesIn = (stack: Stack) => [new ProductionTable(stack, 'Orders', owned), new ProductionTable(stack, 'Invoices', owned)];
-    const bare = new Stack(new App(), 'Stack', { env: ENV });
+    const bare = newStack();
     tablesIn(bare);
     handlerIn(bare);
     const before = keyIds(Template.fromStack(bare));
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const [orders, invoices] = tablesIn(stack);
     const handler = handlerIn(stack);
 
@@ -317,7 +316,7 @@ describe('failure queue key', () => {
   });
 
   test('an imported table key is not used for the queue: its key policy is unknown', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const imported = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-4000-8000-000000000000');
     const table = new dynamodb.TableV2(stack, 'Plain', {
       partitionKey: pk,
@@ -352,7 +351,7 @@ describe('resources', () => {
   };
   const added = (tableProps: Partial<ProductionTableProps>, consumers: number) => {
     const synth = (withConsumers: boolean) => {
-      const stack = new Stack(new App(), 'Stack', { env: ENV });
+      const stack = newStack();
       const tables = Array.from({ length: consumers }, (_, i) => new ProductionTable(stack, `Table${i}`, { partitionKey: pk, ...tableProps }));
       const handler = handlerIn(stack);
       if (withConsumers) {
@@ -427,7 +426,7 @@ describe('options', () => {
   });
 
   test('values that are tokens pass through', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
     const number = (id: string) => new CfnParameter(stack, id, { type: 'Number' }).valueAsNumber;
 
@@ -489,7 +488,7 @@ describe('validation', () => {
   ];
 
   test.each(failing)('%s is refused', (_name, options, message) => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
     const props = options(stack);
 
@@ -503,7 +502,7 @@ describe('validation', () => {
   });
 
   test('a table without a stream is refused', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new dynamodb.TableV2(stack, 'Plain', { partitionKey: pk });
 
     expect(() => new StreamConsumer(stack, 'Projector', { table, handler: handlerIn(stack) })).toThrow(/^Stack\/Projector: table Stack\/Plain has no stream/);
@@ -583,7 +582,7 @@ describe('alarms', () => {
   });
 
   test('two consumers on one function each alarm on their own mapping', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const orders = new ProductionTable(stack, 'Orders', { partitionKey: pk });
     const invoices = new ProductionTable(stack, 'Invoices', { partitionKey: pk });
     const handler = handlerIn(stack);
@@ -617,7 +616,7 @@ describe('alarms', () => {
   });
 
   test('alarms go to a topic of your own', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
     const pager = new sns.Topic(stack, 'Pager');
 
@@ -643,7 +642,7 @@ describe('reader guidance', () => {
   const READERS = Match.stringLikeRegexp('StreamReadersWithinGuidance');
 
   test('two consumers on a table are fine; a third records a warning', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
     const handler = (name: string) => handlerIn(stack, name);
 
@@ -658,7 +657,7 @@ describe('reader guidance', () => {
   });
 
   test('a table with replicas warns at its second consumer', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
     const table = new ProductionTable(stack, 'Orders', {
       partitionKey: pk,
@@ -694,7 +693,7 @@ describe('reader guidance', () => {
 
 describe('StreamConsumer on any table', () => {
   test('a Table with a stream and a customer-managed key', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new dynamodb.Table(stack, 'Legacy', {
       partitionKey: pk,
       stream: dynamodb.StreamViewType.NEW_IMAGE,
@@ -715,7 +714,7 @@ describe('StreamConsumer on any table', () => {
   });
 
   test('an imported table needs its stream ARN', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const streamArn = 'arn:aws:dynamodb:eu-west-1:111111111111:table/orders/stream/2024-01-01T00:00:00.000';
     const withStream = dynamodb.TableV2.fromTableAttributes(stack, 'WithStream', { tableName: 'orders', tableStreamArn: streamArn });
     const withoutStream = dynamodb.TableV2.fromTableAttributes(stack, 'WithoutStream', { tableName: 'orders' });
@@ -782,7 +781,7 @@ describe('two stacks: a table in a data stack, its handler in a service stack', 
 
 describe('one mapping per stream and function', () => {
   test('a second consumer of the same stream with the same function is refused: Lambda would refuse it at deploy', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
     const handler = handlerIn(stack);
     table.addStreamConsumer('A', { handler });
@@ -793,7 +792,7 @@ describe('one mapping per stream and function', () => {
   });
 
   test('the same function on two tables is fine', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const handler = handlerIn(stack);
     new ProductionTable(stack, 'Orders', { partitionKey: pk }).addStreamConsumer('A', { handler });
 

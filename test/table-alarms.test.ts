@@ -1,18 +1,18 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlarmActions, ProductionTable, TableAlarms, TableAlarmsProps } from '../src';
+import { envIn, newStack as newStackIn, pk } from './fixtures';
 import { DynamoDbKitError } from '../src/private/errors';
 
-const ENV = { account: '111111111111', region: 'us-east-1' };
-const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
 const ALARM = 'AWS::CloudWatch::Alarm';
 const gsi = (indexName: string): dynamodb.GlobalSecondaryIndexPropsV2 => ({
   indexName, partitionKey: { name: indexName, type: dynamodb.AttributeType.STRING },
 });
 
-const newStack = () => new Stack(new App(), 'Stack', { env: ENV });
+// Not REGION: these tables have replicas in eu-west-1.
+const newStack = () => newStackIn('Stack', envIn('us-east-1'));
 
 /** Alarm construct ids of a TableAlarms, sorted. */
 function ids(alarms: TableAlarms): string[] {

@@ -4,14 +4,12 @@
  * Each request carries the context keys that AWS sends with it (test/sim/context.ts); KMS requests
  * are also judged by the key's policy.
  */
-import { App, Stack } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ProductionTable, TableBackup, TableBackupProps } from '../src';
+import { newStack, pk } from './fixtures';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, kmsViaService, roleRequest, without } from './sim/context';
 import { decide, SimulatedStack } from './sim/simulator';
 
-const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
 const DR_VAULT = `arn:aws:backup:eu-central-1:${OTHER_ACCOUNT}:backup-vault:dr`;
 const ARCHIVE_VAULT = `arn:aws:backup:us-east-1:${ACCOUNT}:backup-vault:archive`;
 const RECOVERY_POINT = `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:1a2b3c4d-0000-4000-8000-000000000001`;
@@ -25,7 +23,7 @@ type Context = Record<string, string | string[]>;
  * given `startRestoreStatements()`, resolved for simulation.
  */
 function backupStack(props?: TableBackupProps) {
-  const stack = new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region: REGION } });
+  const stack = newStack();
   if (props) {
     TableBackup.of(stack, props);
   }

@@ -3,13 +3,13 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { BackupSchedule, BackupWeekDay, ProductionTable, TableBackup, TableBackupProps, VaultLock } from '../src';
+import { agnosticStack, newStack, pk } from './fixtures';
 import { DynamoDbKitError } from '../src/private/errors';
 
-const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
 
 describe('TableBackup', () => {
   test('one plan per stack, created at stack scope, shared by every table', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     const tables = ['Orders', 'Customers', 'Invoices'].map(id => new ProductionTable(stack, id, { partitionKey: pk }));
 
     const template = Template.fromStack(stack);
@@ -30,7 +30,7 @@ describe('TableBackup', () => {
   });
 
   test('backs up daily at 05:00 UTC and keeps 35 days, in a retained vault encrypted with a rotated key', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     new ProductionTable(stack, 'Orders', { partitionKey: pk });
 
     const template = Template.fromStack(stack);
@@ -50,7 +50,7 @@ describe('TableBackup', () => {
   });
 
   test('the backup role has a customer-managed policy scoped to the tables and keys, and no AWS managed policy', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     new ProductionTable(stack, 'Orders', { partitionKey: pk });
 
     const template = Template.fromStack(stack);
@@ -81,7 +81,7 @@ describe('TableBackup', () => {
   });
 
   test('the backup role has the DynamoDB, KMS, backup and tag permissions of AWSBackupServiceRolePolicyForBackup, scoped', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     new ProductionTable(stack, 'Orders', { partitionKey: pk });
 
     const keys = [
@@ -117,7 +117,7 @@ describe('TableBackup', () => {
   });
 
   test('a restore role, always there, restores into tables named <stack name>-restore-* with the vault and table keys', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     new ProductionTable(stack, 'Orders', { partitionKey: pk });
     const backupPlan = TableBackup.of(stack);
 
@@ -152,7 +152,7 @@ describe('TableBackup', () => {
   });
 
   test('startRestoreStatements: StartRestoreJob on recovery points, and PassRole of the restore role to AWS Backup only', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     new ProductionTable(stack, 'Orders', { partitionKey: pk });
     const backupPlan = TableBackup.of(stack);
 
@@ -176,7 +176,7 @@ describe('TableBackup', () => {
   });
 
   test('backs up a plain TableV2 or Table too, once however often it is added', () => {
-    const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const stack = newStack();
     const v2 = new dynamodb.TableV2(stack, 'V2', { partitionKey: pk });
     const v1 = new dynamodb.Table(stack, 'V1', { partitionKey: pk });
 
@@ -190,7 +190,7 @@ describe('TableBackup', () => {
   });
 
   test('a table without backup joins no plan', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     const table = new ProductionTable(stack, 'Orders', { partitionKey: pk, backup: false });
 
     expect(table.backup).toBeUndefined();
@@ -200,7 +200,7 @@ describe('TableBackup', () => {
 
 /** A stack whose backup plan is made with `props`, and one table in it. */
 function withPlan(props: TableBackupProps) {
-  const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const stack = newStack();
   TableBackup.of(stack, props);
   new ProductionTable(stack, 'Orders', { partitionKey: pk });
   return { stack, template: Template.fromStack(stack) };
@@ -210,9 +210,9 @@ const DESTINATION = 'arn:aws:backup:eu-central-1:222222222222:backup-vault:dr-va
 
 describe('TableBackup options', () => {
   test('no props and empty props give the same template as the defaults', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     new ProductionTable(stack, 'Orders', { partitionKey: pk });
-    const other = new Stack(new App(), 'Stack');
+    const other = agnosticStack();
     TableBackup.of(other, {});
     new ProductionTable(other, 'Orders', { partitionKey: pk });
 
@@ -220,7 +220,7 @@ describe('TableBackup options', () => {
   });
 
   test('props are accepted only before the plan exists: after the first table, they are refused', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     new ProductionTable(stack, 'Orders', { partitionKey: pk });
 
     expect(() => TableBackup.of(stack, { retention: Duration.days(90) })).toThrow(DynamoDbKitError);
@@ -390,7 +390,7 @@ describe('names that a retained predecessor cannot collide with', () => {
   const suffix = { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] };
 
   test('the vault and the plan are named for the stack, with a suffix from AWS::StackId, new for every stack CloudFormation creates', () => {
-    const stack = new Stack(new App(), 'Orders');
+    const stack = agnosticStack('Orders');
     new ProductionTable(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
 
     const template = Template.fromStack(stack);

@@ -4,11 +4,9 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AlarmActions, ProductionTable, TableCache, TableCacheProps, TenantAccess } from '../src';
+import { agnosticStack, ENV, newStack, pk, sk } from './fixtures';
 import { DynamoDbKitError } from '../src/private/errors';
 
-const ENV = { account: '111111111111', region: 'eu-west-1' };
-const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
-const sk = { name: 'sk', type: dynamodb.AttributeType.STRING };
 const TENANT_KEY = 'TENANT#${aws:PrincipalTag/tenantId}';
 // With an env but no context, aws-cdk-lib's Availability Zone lookup answers these three dummies.
 const ZONES = ['dummy1a', 'dummy1b', 'dummy1c'];
@@ -153,7 +151,7 @@ describe('the subnet group', () => {
   });
 
   test('holds the VPC\'s private subnets when it has them, never its public ones', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const vpc = vpcOf(stack, 3, [
       { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
       { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
@@ -166,7 +164,7 @@ describe('the subnet group', () => {
   });
 
   test('public subnets are refused', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const vpc = vpcOf(stack, 3, [
       { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
       { name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
@@ -178,7 +176,7 @@ describe('the subnet group', () => {
   });
 
   test('a VPC with public subnets only is refused, naming the fix', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const vpc = vpcOf(stack, 3, [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }]);
     const table = new ProductionTable(stack, 'Orders', { partitionKey: pk });
 
@@ -248,7 +246,7 @@ describe('the service role', () => {
   });
 
   test('may query each index by name, including one added after the cache, and no index wildcard', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new ProductionTable(stack, 'Orders', {
       partitionKey: pk,
       sortKey: sk,
@@ -284,7 +282,7 @@ describe('the service role', () => {
   });
 
   test('a table with an AWS owned key gets no key statement', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new dynamodb.TableV2(stack, 'Plain', { partitionKey: pk });
     new TableCache(stack, 'Cache', { table, vpc: vpcOf(stack) });
 
@@ -420,7 +418,7 @@ describe('alarms', () => {
 
 describe('tenant isolation', () => {
   test('a table with TenantAccess made before the cache is refused at synth, saying why', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new ProductionTable(stack, 'Saas', { partitionKey: pk, sortKey: sk });
     new TenantAccess(stack, 'Tenants', { table, tenantKey: TENANT_KEY });
     new TableCache(stack, 'Cache', { table, vpc: vpcOf(stack) });
@@ -441,7 +439,7 @@ describe('tenant isolation', () => {
   });
 
   test('TenantAccess on another table does not stop the cache', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new ProductionTable(stack, 'Orders', { partitionKey: pk, sortKey: sk });
     const saas = new ProductionTable(stack, 'Saas', { partitionKey: pk, sortKey: sk });
     new TenantAccess(stack, 'Tenants', { table: saas, tenantKey: TENANT_KEY });
@@ -453,7 +451,7 @@ describe('tenant isolation', () => {
 
 describe('imported tables', () => {
   test('are refused, naming why and the fix', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = dynamodb.TableV2.fromTableName(stack, 'Imported', 'orders');
 
     expect(() => new TableCache(stack, 'Cache', { table, vpc: vpcOf(stack) }))
@@ -470,7 +468,7 @@ describe('environment-agnostic stacks', () => {
   });
 
   test('an imported VPC whose subnets span three zones works, with the zones listed', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const stack = agnosticStack();
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
       vpcId: 'vpc-1',
       availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],

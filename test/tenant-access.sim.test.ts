@@ -2,10 +2,10 @@
  * Simulated authorization of TenantAccess: the synthesized policy, resolved, asked of an IAM policy
  * simulator for requests shaped as DynamoDB sends them (test/sim/context.ts), in both directions.
  */
-import { App, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ProductionTable, TenantAccess, TenantAccessLevel, TenantAccessProps } from '../src';
+import { newStack } from './fixtures';
 import { ACCOUNT, DynamoDbItemOperation, DynamoDbItemRequest, REGION, dynamodbItemRequest, kmsViaService, roleRequest, without } from './sim/context';
 import { Decision, SimulatedStack, decide } from './sim/simulator';
 
@@ -21,7 +21,7 @@ const GLOBEX = 'TENANT#globex';
  * that does not (`region`).
  */
 function simulated(props: Partial<TenantAccessProps> = {}) {
-  const stack = new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region: REGION } });
+  const stack = newStack();
   const table = new ProductionTable(stack, 'Saas', {
     partitionKey: { name: 'pk', type: S },
     sortKey: { name: 'sk', type: S },

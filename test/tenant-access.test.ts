@@ -1,18 +1,16 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ProductionTable, TenantAccess, TenantAccessLevel, TenantAccessProps } from '../src';
+import { newStack, pk, sk } from './fixtures';
 import { DynamoDbKitError } from '../src/private/errors';
 
-const ENV = { account: '111111111111', region: 'eu-west-1' };
-const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
-const sk = { name: 'sk', type: dynamodb.AttributeType.STRING };
 const owner = { name: 'ownerTenant', type: dynamodb.AttributeType.STRING };
 const TENANT_KEY = 'TENANT#${aws:PrincipalTag/tenantId}';
 
 function build(props: Partial<TenantAccessProps> = {}, tableProps: Partial<dynamodb.TablePropsV2> = {}) {
-  const stack = new Stack(new App(), 'Stack', { env: ENV });
+  const stack = newStack();
   const table = new ProductionTable(stack, 'Saas', { partitionKey: pk, sortKey: sk, ...tableProps });
   const role = new iam.Role(stack, 'AcmeRole', { assumedBy: new iam.AccountRootPrincipal() });
   const access = new TenantAccess(stack, 'TenantAccess', { table, tenantKey: TENANT_KEY, ...props });
@@ -80,7 +78,7 @@ describe('TenantAccess: the partition key scopes every grant', () => {
 
 describe('resources: indexes follow their key', () => {
   test('the table, its LSIs and its GSIs partitioned by the table\'s partition key, including an index added after the helper was made', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new ProductionTable(stack, 'Saas', {
       partitionKey: pk,
       sortKey: sk,
@@ -137,7 +135,7 @@ describe('resources: indexes follow their key', () => {
   });
 
   test('a plain Table (CfnTable) is read the same way', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new dynamodb.Table(stack, 'Plain', { partitionKey: pk, sortKey: sk });
     table.addGlobalSecondaryIndex({ indexName: 'byTenantStatus', partitionKey: pk });
     table.addGlobalSecondaryIndex({ indexName: 'inverted', partitionKey: sk });
@@ -150,7 +148,7 @@ describe('resources: indexes follow their key', () => {
   });
 
   test('an imported table gets the table only', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const imported = dynamodb.TableV2.fromTableName(stack, 'Imported', 'saas');
 
     new TenantAccess(stack, 'TenantAccess', { table: imported, tenantKey: TENANT_KEY });
@@ -188,7 +186,7 @@ describe('the table key', () => {
   });
 
   test('a table without a customer-managed key gets no key statement', () => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new dynamodb.TableV2(stack, 'Plain', { partitionKey: pk });
 
     new TenantAccess(stack, 'TenantAccess', { table, tenantKey: TENANT_KEY });
@@ -318,7 +316,7 @@ describe('bad input: indexes that would let a tenant reach another tenant\'s ite
 
   test('GIVEN an imported table WHEN indexes or tenantKeyedIndexes are given THEN they are refused: its key schema is unknown', () => {
     for (const property of ['indexes', 'tenantKeyedIndexes'] as const) {
-      const stack = new Stack(new App(), 'Stack', { env: ENV });
+      const stack = newStack();
       const imported = dynamodb.TableV2.fromTableName(stack, 'Imported', 'saas');
 
       expect(() => new TenantAccess(stack, 'TenantAccess', { table: imported, tenantKey: TENANT_KEY, [property]: ['byStatus'] })).toThrow(
@@ -332,7 +330,7 @@ describe('bad input: indexes that would let a tenant reach another tenant\'s ite
 
 describe('an access level outside TenantAccessLevel', () => {
   test.each(['READWRITE', 'write', ''])('%j is refused, rather than granting read-only', access => {
-    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const stack = newStack();
     const table = new ProductionTable(stack, 'Saas', { partitionKey: pk, sortKey: sk });
 
     expect(() => new TenantAccess(stack, 'TenantAccess', { table, tenantKey: TENANT_KEY, access: access as TenantAccessLevel }))

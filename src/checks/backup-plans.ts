@@ -5,23 +5,40 @@
 
 import { backupSelectionsOf, literalArn } from './rules/backup-plan';
 import { referencedResource, TableModel } from './table-model';
+import { findings, RuleFindings } from './table-rule';
 
 const BACKUP_PLAN_TYPE = 'AWS::Backup::BackupPlan';
 
-/** The rules of one backup plan, or undefined when the selection names a plan the template does not hold. */
-export interface SelectingPlan {
-  readonly rules?: Array<Record<string, any>>;
+/** The rules of the backup plans that select a table. */
+export interface SelectingRules {
+  readonly rules: Array<Record<string, any>>;
+  /** Whether a selection names a plan the template does not hold, or a plan's rules cannot be read. */
+  readonly unknown: boolean;
 }
 
-/** One entry per selection that selects the table. */
-export function selectingPlans(table: TableModel): SelectingPlan[] {
+/** The rules of every backup plan that selects the table, one entry per selection and rule. */
+export function selectingRules(table: TableModel): SelectingRules {
   const plans = new Map(table.resourcesOfType(BACKUP_PLAN_TYPE));
-  return backupSelectionsOf(table).map(selection => {
+  const rules: Array<Record<string, any>> = [];
+  let unknown = false;
+  for (const selection of backupSelectionsOf(table)) {
     const planId = referencedResource(selection.BackupPlanId);
-    const plan = planId === undefined ? undefined : plans.get(planId);
-    const rules = plan?.Properties?.BackupPlan?.BackupPlanRule;
-    return { rules: Array.isArray(rules) ? rules : undefined };
-  });
+    const planRules = (planId === undefined ? undefined : plans.get(planId))?.Properties?.BackupPlan?.BackupPlanRule;
+    if (Array.isArray(planRules)) {
+      rules.push(...planRules);
+    } else {
+      unknown = true;
+    }
+  }
+  return { rules, unknown };
+}
+
+/**
+ * The finding of a rule about the plans that select the table, once it has found that none of them
+ * does what it demands: undecided when a plan or a value it needed could not be read, failing otherwise.
+ */
+export function plansFallShort(unknown: boolean): string[] | RuleFindings {
+  return unknown ? findings([], ['Properties']) : ['Properties'];
 }
 
 /** A copy destination of a table's backups, from its vault ARN. */
@@ -31,27 +48,33 @@ export interface CopyDestination {
 }
 
 /**
+ * Whether the backup plans that select the table copy its recovery points to each of `wanted`, a
+ * region or an account as `where` reads it from a destination vault's ARN. A destination counts when
+ * its vault ARN is literal (or joined from literals).
+ */
+export function copiedToEach(table: TableModel, wanted: string[], where: (destination: CopyDestination) => string): string[] | RuleFindings {
+  const { known, unknown } = copyDestinations(table);
+  const reached = new Set(known.map(where));
+  return wanted.every(entry => reached.has(entry)) ? [] : plansFallShort(unknown);
+}
+
+/**
  * Where the backup plans that select the table copy its recovery points: the destinations whose
  * vault ARN is literal (or joined from literals), and whether any plan or destination could not be read.
  */
-export function copyDestinations(table: TableModel): { known: CopyDestination[]; unknown: boolean } {
+function copyDestinations(table: TableModel): { known: CopyDestination[]; unknown: boolean } {
   const known: CopyDestination[] = [];
-  let unknown = false;
-  for (const plan of selectingPlans(table)) {
-    if (plan.rules === undefined) {
-      unknown = true;
-      continue;
-    }
-    for (const rule of plan.rules) {
-      const actions: any[] = Array.isArray(rule?.CopyActions) ? rule.CopyActions : [];
-      for (const action of actions) {
-        // arn:<partition>:backup:<region>:<account>:backup-vault:<name>
-        const parts = literalArn(action?.DestinationBackupVaultArn)?.split(':');
-        if (parts === undefined || parts.length < 7 || parts[3] === 'Region' || parts[4] === 'AccountId') {
-          unknown = true;
-        } else {
-          known.push({ region: parts[3], account: parts[4] });
-        }
+  const selected = selectingRules(table);
+  let unknown = selected.unknown;
+  for (const rule of selected.rules) {
+    const actions: any[] = Array.isArray(rule?.CopyActions) ? rule.CopyActions : [];
+    for (const action of actions) {
+      // arn:<partition>:backup:<region>:<account>:backup-vault:<name>
+      const parts = literalArn(action?.DestinationBackupVaultArn)?.split(':');
+      if (parts === undefined || parts.length < 7 || parts[3] === 'Region' || parts[4] === 'AccountId') {
+        unknown = true;
+      } else {
+        known.push({ region: parts[3], account: parts[4] });
       }
     }
   }

@@ -4,18 +4,9 @@ import { DynamoDbKitError } from '../private/errors';
 
 /**
  * The checks' parameters, validated. Every one is optional, and a missing one keeps the rule as it
- * was without parameters.
+ * was without parameters; `backupVaultLockCheck` is false when left out.
  */
-export interface CheckSettings {
-  readonly kmsKeyArns?: string[];
-  readonly minProvisionedReadCapacity?: number;
-  readonly minProvisionedWriteCapacity?: number;
-  readonly targetReadUtilization?: number;
-  readonly targetWriteUtilization?: number;
-  readonly minRecoveryPeriodInDays?: number;
-  readonly requiredTagKeys?: string[];
-  readonly crossRegionList?: string[];
-  readonly crossAccountList?: string[];
+export interface CheckSettings extends DynamoDbChecksProps {
   readonly backupVaultLockCheck: boolean;
 }
 
@@ -56,18 +47,7 @@ export function resolveSettings(props: DynamoDbChecksProps = {}): CheckSettings 
   list('crossRegionList', props.crossRegionList, 'a region name such as eu-central-1', region => REGION.test(region));
   list('crossAccountList', props.crossAccountList, 'a 12-digit account id', account => ACCOUNT.test(account));
 
-  return {
-    kmsKeyArns: props.kmsKeyArns,
-    minProvisionedReadCapacity: props.minProvisionedReadCapacity,
-    minProvisionedWriteCapacity: props.minProvisionedWriteCapacity,
-    targetReadUtilization: props.targetReadUtilization,
-    targetWriteUtilization: props.targetWriteUtilization,
-    minRecoveryPeriodInDays: props.minRecoveryPeriodInDays,
-    requiredTagKeys: props.requiredTagKeys,
-    crossRegionList: props.crossRegionList,
-    crossAccountList: props.crossAccountList,
-    backupVaultLockCheck: props.backupVaultLockCheck ?? false,
-  };
+  return { ...props, backupVaultLockCheck: props.backupVaultLockCheck ?? false };
 }
 
 function integer(property: string, value: number | undefined, min: number, max: number, source: string): void {

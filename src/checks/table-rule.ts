@@ -41,3 +41,17 @@ export interface TableRule {
   /** Template locations where the table breaks the rule; empty when it complies. */
   check(table: TableModel, settings: CheckSettings): string[] | RuleFindings;
 }
+
+/**
+ * The check of a rule that a parameter of DynamoDbChecks turns on. Without the parameter (left out,
+ * or false) every table passes, as the AWS control it follows checks nothing without it.
+ */
+export function whenGiven<K extends keyof CheckSettings>(
+  parameter: K,
+  check: (table: TableModel, value: NonNullable<CheckSettings[K]>) => string[] | RuleFindings,
+): TableRule['check'] {
+  return (table, settings) => {
+    const value = settings[parameter];
+    return value === undefined || value === false ? [] : check(table, value as NonNullable<CheckSettings[K]>);
+  };
+}

@@ -3,11 +3,20 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { DynamoDbKitError } from './errors';
+import { RenderedTable } from './table-introspection';
 import { ReplicaKeyStack } from '../replica-key-stack';
 
 // The key actions TableV2's grants give on the table key (aws-cdk-lib aws-dynamodb/lib/perms.js).
-export const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
-export const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
+const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
+const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
+
+/** What a data grant on the table does with its key, and so with every replica's key. */
+export enum KeyUse {
+  /** grantReadData, grantStreamRead */
+  READ = 'READ',
+  /** grantWriteData, grantReadWriteData, grantFullAccess */
+  READ_WRITE = 'READ_WRITE',
+}
 
 /**
  * The keys of a table's replicas, one per replica region.
@@ -69,5 +78,33 @@ export class ReplicaKeys {
     for (const key of this.keys.values()) {
       key.grant(grantee, ...actions);
     }
+  }
+
+  /**
+   * `grant`, a data grant on the table, extended to every replica's key. TableBaseV2's grant methods
+   * (aws-cdk-lib 2.269) grant on `encryptionKey` directly rather than through grantOnKey(), so the
+   * replica keys are added here; a grant twice is one statement.
+   */
+  public extend(grantee: iam.IGrantable, use: KeyUse, grant: iam.Grant): iam.Grant {
+    this.grant(grantee, use === KeyUse.READ ? KEY_READ_ACTIONS : [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS]);
+    return grant;
+  }
+
+  /**
+   * `replica`, the table's replica in `region` as TableV2 hands it out, with the replica's key.
+   * TableV2 copies encryption.replicaKeyArns once, in its constructor, before the library's replica
+   * keys exist, so its replica has no key.
+   */
+  public withKey(region: string, replica: dynamodb.ITableV2): dynamodb.ITableV2 {
+    const key = this.keyOf(region);
+    if (replica === this.table || key === undefined || replica.encryptionKey !== undefined) {
+      return replica;
+    }
+    return dynamodb.TableV2.fromTableAttributes(this.table, `ReplicaTableWithKey${region}`, {
+      tableArn: replica.tableArn,
+      tableStreamArn: replica.tableStreamArn,
+      encryptionKey: key,
+      grantIndexPermissions: RenderedTable.of(this.table)!.indexNames().length > 0,
+    });
   }
 }

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Fn, Stack, Validations } from 'aws-cdk-lib';
-import * as dax from 'aws-cdk-lib/aws-dax';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { daxCluster } from './dax';
 import { ENV, logicalId, newApp, newStack, PK, runChecks } from './helpers';
 import { DynamoDbChecks, ProductionTable } from '../../src';
 import { DynamoDbKitError } from '../../src/private/errors';
@@ -66,14 +66,7 @@ describe('DynamoDbChecksProps', () => {
 describe('findings that cannot be decided at synth', () => {
   test('are violations of the same rule, with an error severity and a description that says so', () => {
     const stack = newStack();
-    const cluster = new dax.CfnCluster(stack, 'Cluster', {
-      iamRoleArn: 'arn:aws:iam::111111111111:role/dax',
-      nodeType: 'dax.r5.large',
-      replicationFactor: 3,
-      availabilityZones: Fn.getAzs(),
-      sseSpecification: { sseEnabled: true },
-      clusterEndpointEncryptionType: 'TLS',
-    });
+    const cluster = daxCluster(stack, { availabilityZones: Fn.getAzs() });
 
     const { report } = runChecks(stack);
 
@@ -90,14 +83,7 @@ describe('findings that cannot be decided at synth', () => {
   test('one acknowledgement of the rule clears them under synth', () => {
     const app = withChecks();
     const stack = new Stack(app, 'Stack');
-    const cluster = new dax.CfnCluster(stack, 'Cluster', {
-      iamRoleArn: 'arn:aws:iam::111111111111:role/dax',
-      nodeType: 'dax.r5.large',
-      replicationFactor: 3,
-      availabilityZones: Fn.getAzs(),
-      sseSpecification: { sseEnabled: true },
-      clusterEndpointEncryptionType: 'TLS',
-    });
+    const cluster = daxCluster(stack, { availabilityZones: Fn.getAzs() });
     Validations.of(cluster).acknowledge({ id: 'DynamoDbChecks::CacheFaultTolerant', reason: 'The stack is deployed only to regions with three zones.' });
 
     expect(() => app.synth()).not.toThrow();

@@ -2,16 +2,19 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, CfnElement, Environment, IPolicyValidationContext, PolicyValidationPluginReport, Stack } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
 import { DynamoDbChecks, DynamoDbChecksProps } from '../../src';
+import { envIn } from '../fixtures';
 
-/** A stack with a known environment: TableV2 replicas and customer-managed keys need a region. */
-export const ENV: Environment = { account: '111111111111', region: 'us-east-1' };
+/**
+ * A stack with a known environment: TableV2 replicas and customer-managed keys need a region. Not
+ * REGION: the rules' tests put replicas in eu-west-1 and DAX nodes in us-east-1's zones.
+ */
+export const ENV: Environment = envIn('us-east-1');
 
 /** The partition key every test table uses. */
-export const PK: dynamodb.Attribute = { name: 'pk', type: dynamodb.AttributeType.STRING };
+export { pk as PK } from '../fixtures';
 
 /** Where one rule found one table at fault. */
 export interface Finding {

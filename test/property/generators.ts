@@ -19,8 +19,9 @@ import { streamHandler } from '../../examples/stream-handler';
 import {
   AlarmActions, HardenedKey, ProductionTable, ProductionTableProps, TableAlarmsOptions, TenantAccess, TenantAccessLevel,
 } from '../../src';
+import { ENV } from '../fixtures';
 
-export const ENV = { account: '111111111111', region: 'eu-west-1' };
+export { ENV };
 export const STACK_ID = 'S';
 export const TABLE_ID = 'Orders';
 /** The table's construct path, as annotations and construct paths name it. */

@@ -6,6 +6,7 @@ import {
   BackupSchedule, CapacityPlanner, ProductionTable, StreamConsumer, StreamConsumerProps, TableAlarms, TableAlarmsProps, TableBackup, VaultLock,
 } from '../../src';
 import { DynamoDbKitError } from '../../src/private/errors';
+import { ENV, pk } from '../fixtures';
 
 // Property tests: random invalid values, in random valid configurations, are each refused with
 // the property named (a DynamoDbKitError, or aws-cdk-lib's own error where it names the property),
@@ -15,9 +16,6 @@ import { DynamoDbKitError } from '../../src/private/errors';
 const SEED = 20260514;
 const INVALID_RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 const TOKEN_RUNS = Math.max(30, Math.round(INVALID_RUNS / 5));
-
-const ENV = { account: '111111111111', region: 'us-east-1' };
-const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
 
 const counts = { invalid: 0, refusedByLibrary: 0, refusedByAwsCdkLib: 0, tokens: 0 };
 const perProperty = new Map<string, number>();

@@ -18,9 +18,7 @@
  */
 import { accountOf } from './simulator';
 
-export const ACCOUNT = '111111111111';
-export const OTHER_ACCOUNT = '222222222222';
-export const REGION = 'eu-west-1';
+export { ACCOUNT, OTHER_ACCOUNT, REGION } from '../fixtures';
 
 type Context = Record<string, string | string[]>;
 

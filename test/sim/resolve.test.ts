@@ -1,7 +1,8 @@
 import { TemplateResolver, STREAM_LABEL } from './resolve';
 import { sessionOf } from './simulator';
+import { ACCOUNT, REGION } from '../fixtures';
 
-const ENV = { account: '111111111111', region: 'eu-west-1', partition: 'aws', stackName: 'Stack' };
+const TARGET = { account: ACCOUNT, region: REGION, partition: 'aws', stackName: 'Stack' };
 const template = {
   Parameters: { Stage: { Default: 'prod' } },
   Conditions: {
@@ -18,7 +19,7 @@ const template = {
     Vault: { Type: 'AWS::Backup::BackupVault', Properties: { BackupVaultName: 'vault' } },
   },
 };
-const resolver = new TemplateResolver(template, ENV);
+const resolver = new TemplateResolver(template, TARGET);
 
 describe('the simulator resolves intrinsics as CloudFormation does', () => {
   test.each([

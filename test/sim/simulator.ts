@@ -14,6 +14,7 @@ import { runSimulation, type EvaluationResult } from '@cloud-copilot/iam-simulat
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CfnTemplate, SimEnv, TemplateResolver } from './resolve';
+import { ACCOUNT, REGION } from '../fixtures';
 
 export type Decision = EvaluationResult;
 
@@ -84,8 +85,8 @@ export class SimulatedStack {
   public static of(stack: Stack, env?: Partial<SimEnv>): SimulatedStack {
     const template = Template.fromStack(stack).toJSON() as CfnTemplate;
     return new SimulatedStack(template, {
-      account: env?.account ?? resolvedOr(stack.account, '111111111111'),
-      region: env?.region ?? resolvedOr(stack.region, 'eu-west-1'),
+      account: env?.account ?? resolvedOr(stack.account, ACCOUNT),
+      region: env?.region ?? resolvedOr(stack.region, REGION),
       partition: env?.partition ?? 'aws',
       stackName: env?.stackName ?? stack.stackName,
     });

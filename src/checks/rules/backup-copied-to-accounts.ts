@@ -1,5 +1,5 @@
-import { copyDestinations } from '../backup-plans';
-import { findings, TableRule } from '../table-rule';
+import { copiedToEach } from '../backup-plans';
+import { TableRule, whenGiven } from '../table-rule';
 
 /**
  * With `crossAccountList`, every listed account receives a copy of the table's backups: a copy
@@ -13,16 +13,5 @@ export const BackupCopiedToAccounts: TableRule = {
     'crossAccountList names, so whoever controls this account controls every copy.',
   fix: 'Add a copy to a vault in each listed account, for example TableBackup.of(stack, { copies: [{ destinationVaultArn }] }), ' +
     'or a copyActions entry of your backup plan\'s rule; the destination vault\'s access policy must let this account copy in.',
-  check: (table, settings) => {
-    const accounts = settings.crossAccountList;
-    if (accounts === undefined) {
-      return [];
-    }
-    const { known, unknown } = copyDestinations(table);
-    const missing = accounts.filter(account => !known.some(destination => destination.account === account));
-    if (missing.length === 0) {
-      return [];
-    }
-    return unknown ? findings([], ['Properties']) : ['Properties'];
-  },
+  check: whenGiven('crossAccountList', (table, accounts) => copiedToEach(table, accounts, destination => destination.account)),
 };

@@ -1,5 +1,5 @@
-import { copyDestinations } from '../backup-plans';
-import { findings, TableRule } from '../table-rule';
+import { copiedToEach } from '../backup-plans';
+import { TableRule, whenGiven } from '../table-rule';
 
 /**
  * With `crossRegionList`, every listed region receives a copy of the table's backups: a copy
@@ -13,16 +13,5 @@ export const BackupCopiedToRegions: TableRule = {
     'crossRegionList names, so a regional outage or a compromised region can take the backups with the table.',
   fix: 'Add a copy to a vault in each listed region, for example TableBackup.of(stack, { copies: [{ destinationVaultArn }] }), ' +
     'or a copyActions entry of your backup plan\'s rule.',
-  check: (table, settings) => {
-    const regions = settings.crossRegionList;
-    if (regions === undefined) {
-      return [];
-    }
-    const { known, unknown } = copyDestinations(table);
-    const missing = regions.filter(region => !known.some(destination => destination.region === region));
-    if (missing.length === 0) {
-      return [];
-    }
-    return unknown ? findings([], ['Properties']) : ['Properties'];
-  },
+  check: whenGiven('crossRegionList', (table, regions) => copiedToEach(table, regions, destination => destination.region)),
 };

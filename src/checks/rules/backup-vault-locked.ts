@@ -1,6 +1,6 @@
-import { selectingPlans } from '../backup-plans';
+import { plansFallShort, selectingRules } from '../backup-plans';
 import { referencedResource } from '../table-model';
-import { findings, TableRule } from '../table-rule';
+import { TableRule, whenGiven } from '../table-rule';
 
 const BACKUP_VAULT_TYPE = 'AWS::Backup::BackupVault';
 
@@ -15,30 +15,22 @@ export const BackupVaultLocked: TableRule = {
   description: 'No backup plan that selects the DynamoDB table backs it up into a vault with an AWS Backup Vault Lock, as ' +
     'DynamoDbChecks\' backupVaultLockCheck requires, so its recovery points can be deleted early by anyone with the permission.',
   fix: 'Lock the vault, for example TableBackup.of(stack, { vaultLock: VaultLock.compliance({ ... }) }), or set lockConfiguration on your BackupVault.',
-  check: (table, settings) => {
-    if (!settings.backupVaultLockCheck) {
-      return [];
-    }
+  check: whenGiven('backupVaultLockCheck', table => {
     const vaults = table.resourcesOfType(BACKUP_VAULT_TYPE);
-    let unknown = false;
-    for (const plan of selectingPlans(table)) {
-      if (plan.rules === undefined) {
+    const selected = selectingRules(table);
+    let unknown = selected.unknown;
+    for (const rule of selected.rules) {
+      const target = rule?.TargetBackupVault;
+      const vaultId = typeof target === 'string'
+        ? vaults.find(([, vault]) => vault.Properties?.BackupVaultName === target)?.[0]
+        : referencedResource(target);
+      const vault = vaults.find(([id]) => id === vaultId)?.[1];
+      if (vault === undefined) {
         unknown = true;
-        continue;
-      }
-      for (const rule of plan.rules) {
-        const target = rule?.TargetBackupVault;
-        const vaultId = typeof target === 'string'
-          ? vaults.find(([, vault]) => vault.Properties?.BackupVaultName === target)?.[0]
-          : referencedResource(target);
-        const vault = vaults.find(([id]) => id === vaultId)?.[1];
-        if (vault === undefined) {
-          unknown = true;
-        } else if (vault.Properties?.LockConfiguration !== undefined) {
-          return [];
-        }
+      } else if (vault.Properties?.LockConfiguration !== undefined) {
+        return [];
       }
     }
-    return unknown ? findings([], ['Properties']) : ['Properties'];
-  },
+    return plansFallShort(unknown);
+  }),
 };

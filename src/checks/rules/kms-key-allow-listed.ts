@@ -1,5 +1,5 @@
 import { isTrue, referencedResource, TableModel } from '../table-model';
-import { findings, TableRule } from '../table-rule';
+import { findings, TableRule, whenGiven } from '../table-rule';
 
 const KMS_KEY_TYPE = 'AWS::KMS::Key';
 
@@ -17,11 +17,7 @@ export const KmsKeyAllowListed: TableRule = {
   description: 'The DynamoDB table (or a replica of the global table) is not encrypted with one of the KMS keys that ' +
     'DynamoDbChecks\' kmsKeyArns allows (AWS Config dynamodb-table-encrypted-kms), so data may be under a key outside the reviewed set.',
   fix: 'Encrypt the table and every replica with a listed key, or add the key\'s ARN (or, for a key of the same stack, its logical ID) to kmsKeyArns.',
-  check: (table, settings) => {
-    const allowed = settings.kmsKeyArns;
-    if (allowed === undefined) {
-      return [];
-    }
+  check: whenGiven('kmsKeyArns', (table, allowed) => {
     const sse = table.properties.SSESpecification;
     const kmsOn = isTrue(sse?.SSEEnabled) && sse?.SSEType === 'KMS';
     if (!kmsOn) {
@@ -40,7 +36,7 @@ export const KmsKeyAllowListed: TableRule = {
       }
     }
     return findings(failing, undecided);
-  },
+  }),
 };
 
 function judge(keyId: unknown, allowed: string[], table: TableModel): 'pass' | 'fail' | 'undecided' {

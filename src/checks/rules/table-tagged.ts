@@ -1,5 +1,5 @@
 import { isToken } from '../table-model';
-import { findings, TableRule } from '../table-rule';
+import { findings, TableRule, whenGiven } from '../table-rule';
 
 /**
  * With `requiredTagKeys`, every table (every replica of a global table, which keeps its tags per
@@ -12,11 +12,7 @@ export const TableTagged: TableRule = {
   description: 'The DynamoDB table (or a replica of the global table) lacks a tag key that DynamoDbChecks\' requiredTagKeys ' +
     'lists (Security Hub DynamoDB.5), so it cannot be attributed to an owner, cost centre or data class.',
   fix: 'Add the missing tags, for example Tags.of(table).add(key, value); a TableV2 carries them to every replica, unless a replica sets its own.',
-  check: (table, settings) => {
-    const required = settings.requiredTagKeys;
-    if (required === undefined) {
-      return [];
-    }
+  check: whenGiven('requiredTagKeys', (table, required) => {
     const failing: string[] = [];
     const undecided: string[] = [];
     for (const replica of table.replicaSettings()) {
@@ -32,5 +28,5 @@ export const TableTagged: TableRule = {
       }
     }
     return findings(failing, undecided);
-  },
+  }),
 };
