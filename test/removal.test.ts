@@ -143,6 +143,19 @@ describe('a removable dev stack: removalPolicy DESTROY', () => {
     expect(message).toMatch(/deletion protection stays on.*in the stack's AWS Backup plan/);
   });
 
+  test('a removable global table\'s replicas lose deletion protection, and their keys go after 7 days', () => {
+    // GIVEN / WHEN
+    const stack = new Stack(new App(), 'Dev', { env: { account: '111111111111', region: 'eu-west-1' } });
+    new ProductionTable(stack, 'Orders', { partitionKey: pk, ...DEV, replicas: [{ region: 'us-east-1' }] });
+
+    // THEN
+    const replicas: any[] = Object.values<any>(Template.fromStack(stack).findResources('AWS::DynamoDB::GlobalTable'))[0].Properties.Replicas;
+    expect(replicas.map(replica => replica.DeletionProtectionEnabled)).toEqual([false, false]);
+    const keyStack = stack.node.root.node.findChild('Dev-DynamoDbKitReplicas-us-east-1') as Stack;
+    const keys = Object.values<any>(Template.fromStack(keyStack).findResources('AWS::KMS::Key'));
+    expect(keys.map(key => [key.DeletionPolicy, key.Properties.PendingWindowInDays])).toEqual([['Delete', 7]]);
+  });
+
   test('a compliance-mode vault lock is refused for a removable table', () => {
     // GIVEN
     const stack = new Stack(new App(), 'Dev');
