@@ -9,6 +9,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AlarmActions } from './alarm-actions';
 import { DynamoDbKitError } from './private/errors';
 import { createFailureQueue } from './private/failure-queue';
+import { servesTable } from './private/removal';
 import { createStreamConsumerAlarms } from './private/stream-consumer-alarms';
 import { StreamConsumerMetrics } from './private/stream-consumer-metrics';
 import { RenderedTable } from './private/table-introspection';
@@ -236,6 +237,7 @@ export class StreamConsumer extends Construct {
     this.table = props.table;
     this.handler = props.handler;
 
+    servesTable(this, props.table);
     this.failureQueue = props.failureQueue ?? createFailureQueue(this, props.table, props.failureQueueProps ?? {});
     this.policy = this.createPolicy(props.table, streamArn, role);
 

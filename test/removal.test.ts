@@ -156,6 +156,30 @@ describe('a removable dev stack: removalPolicy DESTROY', () => {
     expect(keys.map(key => [key.DeletionPolicy, key.Properties.PendingWindowInDays])).toEqual([['Delete', 7]]);
   });
 
+  test.each([
+    ['removable', DEV, 'Delete'],
+    ['retained', {}, 'Retain'],
+  ] as Array<[string, Partial<ProductionTableProps>, string]>)('a service stack whose only consumer reads a %s table of a data stack: its shared parts follow that table', (_name, props, policy) => {
+    // GIVEN: the data stack / service stack layout; the consumer is made in the handler's stack.
+    const app = new App();
+    const env = { account: '111111111111', region: 'eu-west-1' };
+    const data = new Stack(app, 'Data', { env });
+    const service = new Stack(app, 'Service', { env });
+    const table = new ProductionTable(data, 'Orders', { partitionKey: pk, ...props });
+
+    // WHEN
+    table.addStreamConsumer('Projector', { handler: plainHandler(service) });
+
+    // THEN
+    const template = Template.fromStack(service);
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    const policies = Object.entries<any>(template.toJSON().Resources)
+      .filter(([, resource]) => ['AWS::KMS::Key', 'AWS::SQS::Queue'].includes(resource.Type))
+      .map(([id, resource]) => `${id.replace(/[0-9A-F]{8}$/, '')} ${resource.DeletionPolicy}`);
+    // The alarm topic's key, and the failure queue (encrypted with the table's key from the data stack).
+    expect(policies.sort()).toEqual([`DataOrdersProjectorFailureQueue ${policy}`, `DynamoDbKitAlarmsKey ${policy}`]);
+  });
+
   test('a compliance-mode vault lock is refused for a removable table', () => {
     // GIVEN
     const stack = new Stack(new App(), 'Dev');

@@ -54,9 +54,30 @@ export function destroyWithTables(part: Construct, tables: () => IConstruct[], d
   });
 }
 
-/** Every DynamoDB table resource of the stack that holds `scope` (not of the stacks nested in it). */
+/**
+ * The tables a stack serves: every DynamoDB table resource of the stack that holds `scope` (not of
+ * the stacks nested in it), and the tables of other stacks whose parts live in it (a stream consumer
+ * in the handler's stack).
+ */
 export function tablesOfStack(scope: IConstruct): IConstruct[] {
   const stack = Stack.of(scope);
-  return stack.node.findAll()
+  const own = stack.node.findAll()
     .filter(node => (node instanceof dynamodb.CfnGlobalTable || node instanceof dynamodb.CfnTable) && Stack.of(node) === stack);
+  return [...own, ...(TABLES_OF_OTHER_STACKS.get(stack) ?? [])];
+}
+
+/** Tables of other stacks, by the stack that holds parts of theirs. */
+const TABLES_OF_OTHER_STACKS = new WeakMap<Stack, IConstruct[]>();
+
+/**
+ * Records that `scope`'s stack holds a part of `table` (a stream consumer), so that the stack's
+ * shared parts serve that table too: a service stack whose only table is a removable table of a data
+ * stack is removable as well.
+ */
+export function servesTable(scope: IConstruct, table: dynamodb.ITable): void {
+  const stack = Stack.of(scope);
+  if (Stack.of(table) === stack) {
+    return;
+  }
+  TABLES_OF_OTHER_STACKS.set(stack, [...(TABLES_OF_OTHER_STACKS.get(stack) ?? []), table]);
 }
