@@ -7,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { HardenedKey } from './encryption-key';
 import { allowAlarmsToPublish } from './private/alarm-publishing';
+import { destroyKey, destroyWithTables, tablesOfStack } from './private/removal';
 import { sharedConstruct } from './private/shared-construct';
 import { Kinds, required, validateEmail, validateHttpsUrl, validateKind } from './private/validation';
 import { Guidance, warnGuidance } from './private/warnings';
@@ -22,6 +23,9 @@ const TOPIC_ID = 'DynamoDbKitAlarms';
  * - encrypted with a `HardenedKey` whose policy lets CloudWatch use it, since an alarm cannot
  *   publish to an encrypted topic otherwise;
  * - subscriptions get a dead-letter queue, so a notification that cannot be delivered is kept.
+ *
+ * Its key and dead-letter queue are retained, unless every DynamoDB table of the stack is deleted
+ * with it (a removable dev stack): then they go too, the key after KMS's shortest waiting period.
  *
  * **A topic with no subscriber tells nobody.** Subscribe a person or a pager with
  * `addEmailSubscription` or `addHttpsSubscription`, or subscribe your own endpoints to `topic`.
@@ -70,6 +74,12 @@ export class AlarmTopic extends Construct {
     allowAlarmsToPublish(this.topic);
     // Subscriptions can be added until synth, so whether anyone is told is decided then.
     Aspects.of(this).add({ visit: node => node === this && this.warnIfNobodyIsTold() });
+    // What the topic's key encrypts (undeliverable notifications) concerns the stack's tables: it
+    // goes with the stack when they all do (ProductionTable's removalPolicy DESTROY).
+    destroyWithTables(this, () => tablesOfStack(this), () => {
+      destroyKey(key);
+      this.deadLetterQueue?.applyRemovalPolicy(RemovalPolicy.DESTROY);
+    });
   }
 
   /**

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DynamoDbKitError } from './private/errors';
+import { destroyKey } from './private/removal';
 import { hardenedKeySpec, validateConstructInput } from './private/validation';
 
 /**
@@ -20,13 +21,23 @@ export interface HardenedKeyProps {
    * @default - no alias
    */
   readonly alias?: string;
+
+  /**
+   * What happens to the key when its stack is deleted. `RemovalPolicy.DESTROY` schedules its
+   * deletion with the shortest waiting period KMS allows, 7 days: until then it can still be
+   * restored with `CancelKeyDeletion`, and so can what it encrypts.
+   *
+   * @default RemovalPolicy.RETAIN - data encrypted with the key may outlive the stack
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
  * A customer-managed KMS key as the library makes every key: for tables, topics and vaults.
  *
  * - rotation on (AwsSolutions-KMS5, CT.KMS.PR.1);
- * - retained when the stack is deleted, because data encrypted with it outlives the stack;
+ * - retained when the stack is deleted, because data encrypted with it outlives the stack (unless
+ *   `removalPolicy` is DESTROY: then deleted after KMS's shortest waiting period, 7 days);
  * - a key-policy statement that lets only AWS services create grants (CT.KMS.PR.3), so that no
  *   principal can hand a grant on the key to itself or to another account.
  *
@@ -42,6 +53,11 @@ export class HardenedKey extends kms.Key {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    if (props.removalPolicy === RemovalPolicy.DESTROY) {
+      destroyKey(this);
+    } else if (props.removalPolicy !== undefined) {
+      this.applyRemovalPolicy(props.removalPolicy);
+    }
 
     // CT.KMS.PR.3 wants exactly this shape: a Deny of kms:CreateGrant for every principal unless
     // the grant is for an AWS resource or the caller is an AWS service (BoolIfExists, both "false").

@@ -11,6 +11,7 @@ import { DynamoDbKitError, refusedAt } from './private/errors';
 import { checkMrsc, checkReplicaAddedLater, checkReplicasHaveRegion } from './private/global-table-validation';
 import { annotateCapacityPlan } from './private/plan-summary';
 import { regionAgnosticEncryption } from './private/region-agnostic-encryption';
+import { KEY_PENDING_WINDOW_DAYS } from './private/removal';
 import { KeyUse, ReplicaKeys } from './private/replica-keys';
 import { checkProvisionedCapacity, validateGlobalIndex, validateLocalIndex, validateReplica, validateTableProps } from './private/table-validation';
 import {
@@ -43,13 +44,22 @@ const PITR_MAX_DAYS = 35;
  * Loosening a safety default (no PITR, no deletion protection, DESTROY, an AWS-owned or AWS-managed
  * key, no contributor insights, no backup, no alarms, fixed capacity) is allowed and leaves a
  * warning with a stable id.
+ *
+ * `removalPolicy: RemovalPolicy.DESTROY` is the one setting for a removable dev stack, one finding
+ * (`DynamoDbChecks::TableRetained`). It also turns deletion protection off, deletes the table's key
+ * with the stack (after KMS's shortest waiting period, 7 days) and its stream consumers' failure
+ * queues, and leaves the table out of AWS Backup (point-in-time recovery stays). When every table
+ * of the stack is DESTROY, the stack's alarm-topic key and dead-letter queue and its failure-queue
+ * key are deleted with it too. `deletionProtection`, `backup` and `encryption` given explicitly win.
  */
 export interface ProductionTableProps extends dynamodb.TablePropsV2 {
   /**
    * Whether the table joins its stack's AWS Backup plan (`TableBackup`): a daily backup kept 35
    * days in an encrypted, retained vault.
    *
-   * @default true - DynamoDbChecks and the HIPAA, NIST and PCI packs require a backup plan
+   * @default - true, unless `removalPolicy` is DESTROY: DynamoDbChecks and the HIPAA, NIST and PCI
+   * packs require a backup plan, and a removable table has none, because a vault that holds a
+   * recovery point cannot be deleted
    */
   readonly backup?: boolean;
 
@@ -104,7 +114,7 @@ export class ProductionTable extends dynamodb.TableV2 {
     validateConstructInput(scope, id, props, productionTableSpec());
     refusedAt(`${scope.node.path}/${id}`, () => validateTableProps(props));
     checkReplicasHaveRegion(scope, props.replicas?.length ?? 0);
-    const encryption: DefaultEncryption = props.encryption ? { encryption: props.encryption } : defaultEncryption(scope, id);
+    const encryption: DefaultEncryption = props.encryption ? { encryption: props.encryption } : defaultEncryption(scope, id, props.removalPolicy);
     super(scope, id, withDefaults(props, encryption.encryption));
     this.tablePartitionKey = props.partitionKey.name;
     this.tableProps = props;
@@ -117,7 +127,7 @@ export class ProductionTable extends dynamodb.TableV2 {
 
     this.warnOnFixedCapacity();
     warnOnLoosenedDefaults(this, props);
-    if (props.backup ?? true) {
+    if (props.backup ?? !removable(props)) {
       this.backup = TableBackup.of(this);
       this.backup.addTable(this);
     }
@@ -271,7 +281,7 @@ function withDefaults(props: ProductionTableProps, encryption: dynamodb.TableEnc
       ?? (props.pointInTimeRecovery === undefined
         ? { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: PITR_MAX_DAYS }
         : undefined),
-    deletionProtection: props.deletionProtection ?? true,
+    deletionProtection: props.deletionProtection ?? !removable(props),
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     dynamoStream: props.dynamoStream ?? dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
     contributorInsightsSpecification: props.contributorInsightsSpecification
@@ -294,7 +304,7 @@ interface DefaultEncryption {
  * The replica keys' ARNs go into `replicaKeyArns`, which starts empty: aws-cdk-lib reads it when it
  * renders the replicas, after every replica, those of the props and those added later, has its key.
  */
-function defaultEncryption(scope: Construct, id: string): DefaultEncryption {
+function defaultEncryption(scope: Construct, id: string, removalPolicy?: RemovalPolicy): DefaultEncryption {
   // The key is a sibling of the table (it must exist before super() runs), so its id can clash
   // with a construct of the user's: say what happened rather than aws-cdk-lib's "already a Construct".
   const existing = scope.node.tryFindChild(`${id}Key`);
@@ -306,6 +316,8 @@ function defaultEncryption(scope: Construct, id: string): DefaultEncryption {
   }
   const key: kms.IKey = new HardenedKey(scope, `${id}Key`, {
     description: `Encrypts the DynamoDB table ${scope.node.path}/${id}`,
+    // A removable table's key goes with it: what it encrypts is deleted with the stack.
+    removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : undefined,
   });
   const replicaKeyArns: Record<string, string> = {};
   return { encryption: dynamodb.TableEncryptionV2.customerManagedKey(key, replicaKeyArns), replicaKeyArns };
@@ -317,11 +329,13 @@ function warnOnLoosenedDefaults(table: ProductionTable, props: ProductionTablePr
     warnLoosened(table, LoosenedDefault.POINT_IN_TIME_RECOVERY,
       'Point-in-time recovery is off: the table cannot be restored to a moment before a bad write or delete.', tableResource(table));
   }
-  if (props.deletionProtection === false) {
+  if (props.deletionProtection === false && !removable(props)) {
     warnLoosened(table, LoosenedDefault.DELETION_PROTECTION,
       'Deletion protection is off: one DeleteTable call, or a change that replaces the table, destroys its data.', tableResource(table));
   }
-  if (props.removalPolicy !== undefined && props.removalPolicy !== RemovalPolicy.RETAIN) {
+  if (removable(props)) {
+    warnRemovable(table, props);
+  } else if (props.removalPolicy !== undefined && props.removalPolicy !== RemovalPolicy.RETAIN) {
     warnLoosened(table, LoosenedDefault.REMOVAL_POLICY,
       `removalPolicy is ${props.removalPolicy}: deleting the stack deletes the table and its data.`);
   }
@@ -334,10 +348,39 @@ function warnOnLoosenedDefaults(table: ProductionTable, props: ProductionTablePr
     warnLoosened(table, LoosenedDefault.CONTRIBUTOR_INSIGHTS,
       'Contributor insights are off: the keys behind a throttle cannot be named when it happens.', tableResource(table));
   }
-  if (props.backup === false) {
+  if (props.backup === false && !removable(props)) {
     warnLoosened(table, LoosenedDefault.BACKUP,
       'backup is false: the table has no AWS Backup recovery points outside DynamoDB. Add it to a backup plan of your own.', tableResource(table));
   }
+}
+
+/** DESTROY is the one setting of a removable dev table. */
+function removable(props: ProductionTableProps): boolean {
+  return props.removalPolicy === RemovalPolicy.DESTROY;
+}
+
+/**
+ * A removable table is one finding, whose message says all that the setting implies, and whose
+ * acknowledgement covers the deletion protection and backup it turns off.
+ */
+function warnRemovable(table: ProductionTable, props: ProductionTableProps): void {
+  const unprotected = props.deletionProtection !== true;
+  const unsaved = props.backup !== true;
+  const keyGoes = props.encryption === undefined;
+  const parts = [
+    unprotected ? 'deletion protection is off' : 'deletion protection stays on (given explicitly), so the stack delete fails until it is turned off',
+    keyGoes ? `its key is deleted with the stack after KMS's shortest waiting period (${KEY_PENDING_WINDOW_DAYS} days)` : 'its key is yours, and stays as you set it',
+    'its stream consumers\' failure queues are deleted with it',
+    unsaved
+      ? 'it is in no AWS Backup plan (point-in-time recovery stays)'
+      : 'it is in the stack\'s AWS Backup plan (given explicitly), whose retained vault keeps its recovery points until their retention ends',
+  ];
+  warnLoosened(table, LoosenedDefault.REMOVAL_POLICY,
+    `removalPolicy is destroy: deleting the stack deletes the table and its data. A removable table: ${parts.join('; ')}. ` +
+    'The stack\'s alarm topic key and dead-letter queue and its failure-queue key are deleted too once every table of the stack is ' +
+    'DESTROY. See the README, "A removable dev stack", for what stays and what it costs.',
+    tableResource(table),
+    [...(unprotected ? [LoosenedDefault.DELETION_PROTECTION] : []), ...(unsaved ? [LoosenedDefault.BACKUP] : [])]);
 }
 
 /** The table's CloudFormation resource, where DynamoDbChecks reads the user's explicit choices. */

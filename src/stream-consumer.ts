@@ -9,6 +9,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AlarmActions } from './alarm-actions';
 import { DynamoDbKitError } from './private/errors';
 import { createFailureQueue } from './private/failure-queue';
+import { servesTable } from './private/removal';
 import { createStreamConsumerAlarms } from './private/stream-consumer-alarms';
 import { StreamConsumerMetrics } from './private/stream-consumer-metrics';
 import { RenderedTable } from './private/table-introspection';
@@ -120,14 +121,15 @@ export interface StreamConsumerOptions {
    * An existing standard SQS queue for the coordinates of failed batches, instead of the one the
    * consumer makes. Its alarms are made all the same. Do not also pass `failureQueueProps`.
    *
-   * @default - a new queue, TLS-only, keeping messages 14 days, retained, and encrypted with the
+   * @default - a new queue, TLS-only, keeping messages 14 days, retained (unless the table is not), and encrypted with the
    * table's customer-managed key, or the stack's shared failure-queue key (see `failureQueueProps`)
    */
   readonly failureQueue?: sqs.IQueue;
 
   /**
    * Properties for the failure queue the consumer makes; they override its defaults. Do not also
-   * pass `failureQueue`. A `removalPolicy` other than RETAIN records a warning. Pass
+   * pass `failureQueue`. A `removalPolicy` other than RETAIN records a warning, unless the table
+   * itself is deleted with its stack (then the queue is too, by default). Pass
    * `encryptionMasterKey` to encrypt the queue with a key of your own; its key policy must let IAM
    * policies of the account grant its use, as the default key policy does.
    *
@@ -139,7 +141,8 @@ export interface StreamConsumerOptions {
    * sequence numbers), not the records, which the table key's users are trusted with already.
    *
    * @default - encrypted with the table's key or the stack's failure-queue key, TLS-only, messages
-   * kept 14 days, RemovalPolicy.RETAIN
+   * kept 14 days, RemovalPolicy.RETAIN (DESTROY when the table is deleted with its stack: a
+   * removable dev table, `removalPolicy: RemovalPolicy.DESTROY`)
    */
   readonly failureQueueProps?: sqs.QueueProps;
 
@@ -234,6 +237,7 @@ export class StreamConsumer extends Construct {
     this.table = props.table;
     this.handler = props.handler;
 
+    servesTable(this, props.table);
     this.failureQueue = props.failureQueue ?? createFailureQueue(this, props.table, props.failureQueueProps ?? {});
     this.policy = this.createPolicy(props.table, streamArn, role);
 

@@ -9,9 +9,10 @@ import { BackupSchedule } from './backup-schedule';
 import { HardenedKey } from './encryption-key';
 import { BackupPermissions } from './private/backup-permissions';
 import { DynamoDbKitError } from './private/errors';
+import { isDeletedWithStack } from './private/removal';
 import { sharedConstruct } from './private/shared-construct';
 import { Kinds, required, validateBackupSelectsTables, validateKind, validateTableBackupInput } from './private/validation';
-import { VaultLock } from './vault-lock';
+import { VaultLock, VaultLockMode } from './vault-lock';
 
 // Fixed id at stack scope: one backup plan per stack, whichever table asks first.
 const BACKUP_ID = 'DynamoDbKitBackup';
@@ -130,12 +131,14 @@ export class TableBackup extends Construct {
 
   private readonly tableArns: string[] = [];
   private readonly permissions: BackupPermissions;
+  private readonly vaultLock?: VaultLock;
 
   private constructor(scope: Construct, id: string, props: TableBackupProps) {
     super(scope, id);
     this.node.addValidation({ validate: () => validateBackupSelectsTables(this.tableArns.length, this) });
     const schedule = props.schedule ?? BackupSchedule.daily();
     const retention = props.retention ?? DEFAULT_RETENTION;
+    this.vaultLock = props.vaultLock;
 
     this.vaultKey = new HardenedKey(this, 'VaultKey', {
       description: `Encrypts the AWS Backup vault of DynamoDB tables in ${Stack.of(this).stackName}`,
@@ -211,6 +214,15 @@ export class TableBackup extends Construct {
    */
   public addTable(table: dynamodb.ITable): void {
     validateKind('table', table, required(Kinds.table), this);
+    if (this.vaultLock?.mode === VaultLockMode.COMPLIANCE && isDeletedWithStack(table)) {
+      throw new DynamoDbKitError(
+        `${table.node.path} is deleted with its stack (removalPolicy DESTROY), but this backup plan's vault has a compliance-mode ` +
+        'lock: nobody can delete its recovery points before their retention ends, nor the vault while it holds any ' +
+        '(https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html), so the stack is not removable. ' +
+        'Use VaultLock.governance(...), leave the table out of the plan (backup: false), or keep it (removalPolicy RETAIN)',
+        this,
+      );
+    }
     if (this.tableArns.includes(table.tableArn)) {
       return;
     }

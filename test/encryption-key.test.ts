@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { HardenedKey } from '../src';
@@ -44,6 +44,20 @@ describe('HardenedKey', () => {
     const result = synthWithChecks(app => new HardenedKey(new Stack(app, 'Stack'), 'Key', { description: 'test key' }));
 
     expect(listFindings(result.unacknowledged)).toEqual('');
+  });
+});
+
+describe('HardenedKey removalPolicy', () => {
+  test('DESTROY deletes the key with its stack after KMS\'s shortest waiting period, 7 days; by default it is retained', () => {
+    // GIVEN / WHEN
+    const stack = agnosticStack();
+    new HardenedKey(stack, 'Gone', { description: 'dev key', removalPolicy: RemovalPolicy.DESTROY });
+    new HardenedKey(stack, 'Kept', { description: 'kept key' });
+
+    // THEN
+    const keys = Template.fromStack(stack).findResources('AWS::KMS::Key');
+    const summary = Object.values<any>(keys).map(key => [key.Properties.Description, key.DeletionPolicy, key.Properties.PendingWindowInDays]);
+    expect(summary).toEqual([['dev key', 'Delete', 7], ['kept key', 'Retain', undefined]]);
   });
 });
 

@@ -19,16 +19,15 @@ function disposableStack(app: App, id: string): Stack {
 }
 
 /**
- * A ProductionTable with every default except the ones that outlive a test: deletion protection,
- * retention and the backup plan (whose vault cannot be deleted while it holds recovery points).
+ * A ProductionTable with every default except the ones that outlive a test, which the one dev
+ * setting, removalPolicy DESTROY, turns off: deletion protection, retention, and the backup plan
+ * (whose vault cannot be deleted while it holds recovery points). Its key waits 7 days.
  */
 function disposableTable(scope: Construct, id: string, props: Partial<ProductionTableProps> = {}): ProductionTable {
   return new ProductionTable(scope, id, {
     partitionKey: pk,
     sortKey: sk,
-    deletionProtection: false,
     removalPolicy: RemovalPolicy.DESTROY,
-    backup: false,
     ...props,
   });
 }

@@ -414,3 +414,57 @@ describe('names that a retained predecessor cannot collide with', () => {
     expect(longest).toMatch(/^[a-zA-Z0-9\-_]{2,50}$/);
   });
 });
+
+/**
+ * AWS Config's managed rule backup-plan-min-frequency-and-min-retention-check, with its default
+ * parameters: requiredFrequencyValue 1, requiredFrequencyUnit days, requiredRetentionDays 35
+ * (https://docs.aws.amazon.com/config/latest/developerguide/backup-plan-min-frequency-and-min-retention-check.html).
+ * The rule is NON_COMPLIANT "if recovery points are not created at least as often as the specified
+ * frequency or expire before the specified period".
+ */
+const CONFIG_RULE_FREQUENCY_HOURS = 1 * 24;
+const CONFIG_RULE_RETENTION_DAYS = 35;
+
+/** The longest time between two runs of a backup rule's cron expression, in hours, for the shapes BackupSchedule makes. */
+function cronIntervalHours(expression: string): number {
+  const [, hour, dayOfMonth, , dayOfWeek] = expression.replace(/^cron\(|\)$/g, '').split(' ');
+  if (dayOfWeek !== '?' && dayOfWeek !== '*') {
+    return 7 * 24;
+  }
+  if (dayOfMonth !== '*' && dayOfMonth !== '?') {
+    return 31 * 24;
+  }
+  return hour.startsWith('*/') ? Number(hour.slice(2)) : 24;
+}
+
+function meetsConfigRule(stack: Stack): boolean {
+  const rules: any[] = Object.values<any>(Template.fromStack(stack).findResources('AWS::Backup::BackupPlan'))
+    .flatMap(plan => plan.Properties.BackupPlan.BackupPlanRule);
+  return rules.some(rule => cronIntervalHours(rule.ScheduleExpression) <= CONFIG_RULE_FREQUENCY_HOURS
+    && rule.Lifecycle.DeleteAfterDays >= CONFIG_RULE_RETENTION_DAYS);
+}
+
+describe('the default schedule and retention, chosen against AWS Config\'s rule', () => {
+  test('the default plan is the least that passes backup-plan-min-frequency-and-min-retention-check with its defaults', () => {
+    // GIVEN / WHEN
+    const stack = new Stack(new App(), 'Stack');
+    new ProductionTable(stack, 'Orders', { partitionKey: pk });
+
+    // THEN: it passes, and keeps no more copies than the rule asks for (each copy is billed at the table's size).
+    expect(meetsConfigRule(stack)).toBe(true);
+    Template.fromStack(stack).hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: { BackupPlanRule: [Match.objectLike({ ScheduleExpression: 'cron(0 5 * * ? *)', Lifecycle: { DeleteAfterDays: CONFIG_RULE_RETENTION_DAYS } })] },
+    });
+  });
+
+  test.each([
+    ['weekly kept 35 days (about 5 copies)', { schedule: BackupSchedule.weekly(BackupWeekDay.SUNDAY), retention: Duration.days(35) }],
+    ['daily kept 34 days', { retention: Duration.days(34) }],
+  ] as Array<[string, TableBackupProps]>)('the cheaper %s fails that rule', (_name, props) => {
+    const stack = new Stack(new App(), 'Stack');
+    TableBackup.of(stack, props);
+    new ProductionTable(stack, 'Orders', { partitionKey: pk });
+
+    expect(meetsConfigRule(stack)).toBe(false);
+  });
+});

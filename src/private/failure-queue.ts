@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { HardenedKey } from '../encryption-key';
+import { destroyKey, destroyWithTables, isDeletedWithStack } from './removal';
 import { sharedConstruct } from './shared-construct';
 import { LoosenedDefault, warnLoosened } from './warnings';
 
@@ -16,7 +17,8 @@ export const FAILURE_RETENTION = Duration.days(14);
 
 /**
  * The on-failure queue of a stream consumer: standard, encrypted, TLS-only, messages kept 14
- * days, retained. `queueProps` override the defaults.
+ * days, retained (deleted with the stack when its table is: the coordinates it holds point into a
+ * stream that goes with the table). `queueProps` override the defaults.
  *
  * The key, unless `queueProps` choose one or another encryption:
  * - the table's customer-managed key, when the app made it (a `kms.Key`, not an imported one) in
@@ -35,14 +37,16 @@ export function createFailureQueue(scope: Construct, table: dynamodb.ITable, que
   const encryption = queueProps.encryption;
   const chooseKey = queueProps.encryptionMasterKey === undefined
     && (encryption === undefined || encryption === sqs.QueueEncryption.KMS);
+  const removable = isDeletedWithStack(table);
   const queue = new sqs.Queue(scope, 'FailureQueue', {
     retentionPeriod: FAILURE_RETENTION,
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: removable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     enforceSSL: true,
     ...queueProps,
     encryptionMasterKey: chooseKey ? defaultFailureQueueKey(scope, table) : queueProps.encryptionMasterKey,
   });
-  if (queueProps.removalPolicy !== undefined && queueProps.removalPolicy !== RemovalPolicy.RETAIN) {
+  // A removable table's finding covers its consumers' queues.
+  if (!removable && queueProps.removalPolicy !== undefined && queueProps.removalPolicy !== RemovalPolicy.RETAIN) {
     warnLoosened(scope, LoosenedDefault.FAILURE_QUEUE_NOT_RETAINED,
       `failureQueueProps.removalPolicy is ${queueProps.removalPolicy}: deleting the stack deletes the coordinates of failed batches.`);
   }
@@ -66,6 +70,9 @@ export function createFailureQueue(scope: Construct, table: dynamodb.ITable, que
   return queue;
 }
 
+/** The tables whose consumers' queues the shared key encrypts: it is deleted with the stack when they all are. */
+const TABLES_SERVED = new WeakMap<kms.IKey, dynamodb.ITable[]>();
+
 /** The table's key when the app owns it in the consumer's account and region, else the stack's shared key. */
 function defaultFailureQueueKey(scope: IConstruct, table: dynamodb.ITable): kms.IKey {
   const tableKey = table.encryptionKey;
@@ -73,9 +80,15 @@ function defaultFailureQueueKey(scope: IConstruct, table: dynamodb.ITable): kms.
     return tableKey;
   }
   const stack = Stack.of(scope);
-  return sharedConstruct(stack, SHARED_KEY_ID, HardenedKey, () => new HardenedKey(stack, SHARED_KEY_ID, {
-    description: `Encrypts the stream failure queues of ${stack.stackName}`,
-  }));
+  const key = sharedConstruct(stack, SHARED_KEY_ID, HardenedKey, () => {
+    const created = new HardenedKey(stack, SHARED_KEY_ID, {
+      description: `Encrypts the stream failure queues of ${stack.stackName}`,
+    });
+    destroyWithTables(created, () => TABLES_SERVED.get(created) ?? [], () => destroyKey(created));
+    return created;
+  });
+  TABLES_SERVED.set(key, [...(TABLES_SERVED.get(key) ?? []), table]);
+  return key;
 }
 
 /**

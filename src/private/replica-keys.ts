@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { DynamoDbKitError } from './errors';
+import { destroyKey, isDeletedWithStack } from './removal';
 import { RenderedTable } from './table-introspection';
 import { ReplicaKeyStack } from '../replica-key-stack';
 
@@ -50,7 +51,12 @@ export class ReplicaKeys {
     }
     let keyArn: string;
     if (this.libraryArns) {
-      keyArn = ReplicaKeyStack.forRegion(Stack.of(this.table), region).keyFor(this.table).keyArn;
+      const replicaKey = ReplicaKeyStack.forRegion(Stack.of(this.table), region).keyFor(this.table);
+      // A removable table's replicas go with it, and so do their keys.
+      if (isDeletedWithStack(this.table)) {
+        destroyKey(replicaKey.key);
+      }
+      keyArn = replicaKey.keyArn;
       this.libraryArns[region] = keyArn;
     } else {
       const given = this.encryption.replicaKeyArns?.[region];

@@ -636,7 +636,7 @@ export function tenantAccessSpec(): Record<string, Kind> {
 
 /** HardenedKeyProps. */
 export function hardenedKeySpec(): Record<string, Kind> {
-  return { description: required(Kinds.string), alias: Kinds.string };
+  return { description: required(Kinds.string), alias: Kinds.string, removalPolicy: Kinds.removalPolicy };
 }
 
 /** TableBackupProps, checked where TableBackup.of makes the plan. */

@@ -56,14 +56,20 @@ export function warnGuidance(scope: IConstruct, id: Guidance, message: string): 
  * Records a loosened default on `scope`. When `table` is given (the table's CloudFormation
  * resource), the choice is also written into its template metadata, so that DynamoDbChecks reports
  * it once, as this warning.
+ *
+ * @param implied defaults that this one choice loosens too (a removable table has no deletion
+ * protection and no backup plan): recorded as explicit choices, with no finding of their own, so
+ * that one setting is one finding and one acknowledgement
  */
-export function warnLoosened(scope: IConstruct, id: LoosenedDefault, message: string, table?: CfnResource): void {
+export function warnLoosened(scope: IConstruct, id: LoosenedDefault, message: string, table?: CfnResource, implied: LoosenedDefault[] = []): void {
   Annotations.of(scope).addWarningV2(id, message);
   if (table !== undefined) {
-    const rule = id.slice(`${FINDINGS_NAMESPACE}::`.length);
-    const choices: string[] = table.getMetadata(EXPLICIT_CHOICES_METADATA) ?? [];
-    if (!choices.includes(rule)) {
-      table.addMetadata(EXPLICIT_CHOICES_METADATA, [...choices, rule]);
+    for (const choice of [id, ...implied]) {
+      const rule = choice.slice(`${FINDINGS_NAMESPACE}::`.length);
+      const choices: string[] = table.getMetadata(EXPLICIT_CHOICES_METADATA) ?? [];
+      if (!choices.includes(rule)) {
+        table.addMetadata(EXPLICIT_CHOICES_METADATA, [...choices, rule]);
+      }
     }
   }
 }
