@@ -9,7 +9,7 @@ import { CapacityPlanner, Workload } from './capacity-planner';
 import { HardenedKey } from './encryption-key';
 import { DynamoDbGatewayEndpoint } from './gateway-endpoint';
 import { DynamoDbKitError, refusedAt } from './private/errors';
-import { checkMrsc, checkReplicaAddedLater, checkReplicasHaveRegion } from './private/global-table-validation';
+import { checkLocalIndexAllowed, checkMrsc, checkReplicaAddedLater, checkReplicasHaveRegion } from './private/global-table-validation';
 import { describePlan } from './private/plan-summary';
 import { regionAgnosticEncryption } from './private/region-agnostic-encryption';
 import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, ReplicaKeys } from './private/replica-keys';
@@ -225,6 +225,10 @@ export class ProductionTable extends dynamodb.TableV2 {
   public addLocalSecondaryIndex(props: dynamodb.LocalSecondaryIndexProps): void {
     validateShape('index', props, localIndexSpec(), this);
     refusedAt(this, () => validateLocalIndex(props, this.tablePartitionKey));
+    // While super() runs, the props' indexes are checked by checkMrsc() once the table exists.
+    if (this.tableProps !== undefined) {
+      checkLocalIndexAllowed(this, this.tableProps, props.indexName);
+    }
     super.addLocalSecondaryIndex(props);
   }
 

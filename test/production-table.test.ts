@@ -8,6 +8,12 @@ import { DynamoDbKitError } from '../src/private/errors';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 const pk = { name: 'pk', type: dynamodb.AttributeType.STRING };
+/** A valid multi-Region strong consistency table in the stack's (EU) region set: one replica and a witness. */
+const MRSC: Partial<ProductionTableProps> = {
+  multiRegionConsistency: dynamodb.MultiRegionConsistency.STRONG,
+  replicas: [{ region: 'eu-west-2' }],
+  witnessRegion: 'eu-west-3',
+};
 const sk = { name: 'sk', type: dynamodb.AttributeType.STRING };
 
 function build(props: Partial<ProductionTableProps> = {}, { agnostic = false } = {}) {
@@ -311,6 +317,8 @@ describe('validation', () => {
     ['PITR window of 0 days', { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: 0 } }, 'pointInTimeRecoverySpecification.recoveryPeriodInDays must be an integer between 1 and 35 days, got 0'],
     ['PITR window of 36 days', { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: 36 } }, 'got 36'],
     ['a witness region that is a replica region', { multiRegionConsistency: dynamodb.MultiRegionConsistency.STRONG, replicas: [{ region: 'eu-west-2' }], witnessRegion: 'eu-west-2' }, "witnessRegion must differ from every replica region (eu-west-1, eu-west-2), got 'eu-west-2'"],
+    ['Time To Live on an MRSC table', { ...MRSC, timeToLiveAttribute: 'expiresAt' }, "timeToLiveAttribute must not be set on a multi-Region strong consistency table, got 'expiresAt'"],
+    ['a local secondary index on an MRSC table', { ...MRSC, sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING }, localSecondaryIndexes: [{ indexName: 'byDate', sortKey: { name: 'date', type: dynamodb.AttributeType.STRING } }] }, "localSecondaryIndexes must be empty on a multi-Region strong consistency table, got 'byDate'"],
     ['a user key without the ARN of a replica region', { encryption: dynamodb.TableEncryptionV2.customerManagedKey(kms.Key.fromKeyArn(new Stack(), 'K', 'arn:aws:kms:eu-west-1:111111111111:key/k'), { 'us-west-2': 'arn:aws:kms:us-west-2:111111111111:key/w' }), replicas: [{ region: 'us-east-1' }] }, "encryption has no key for the replica in us-east-1 of table Stack/Orders: a replica must be encrypted with a key of its own region. Pass TableEncryptionV2.customerManagedKey(key, { 'us-east-1': '<key ARN in us-east-1>', ... })"],
     ['autoscaling minimum of 0', { billing: dynamodb.Billing.provisioned({ readCapacity: dynamodb.Capacity.autoscaled({ minCapacity: 0, maxCapacity: 5 }), writeCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 5 }) }) }, 'billing.readCapacity minCapacity must be at least 1, got 0'],
   ] as Array<[string, Partial<ProductionTableProps>, string]>)('refuses %s', (_case, props, message) => {
@@ -546,6 +554,20 @@ describe('global tables', () => {
       GlobalTableWitnesses: [{ Region: 'us-west-2' }],
       Replicas: Match.arrayWith([Match.objectLike({ Region: 'us-east-2', SSESpecification: { KMSMasterKeyId: Match.objectLike({ 'Fn::GetStackOutput': Match.anyValue() }) } })]),
     });
+  });
+
+  test('an MRSC table refuses a local secondary index added later, and takes one on an eventually consistent table', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const strong = new ProductionTable(stack, 'Strong', { partitionKey: pk, sortKey: sk, ...MRSC });
+    const eventual = new ProductionTable(stack, 'Eventual', { partitionKey: pk, sortKey: sk, replicas: [{ region: 'eu-west-2' }] });
+    const lsi = { indexName: 'byDate', sortKey: { name: 'date', type: dynamodb.AttributeType.STRING } };
+
+    expect(() => strong.addLocalSecondaryIndex(lsi)).toThrow("Stack/Strong: localSecondaryIndexes must be empty on a multi-Region strong consistency table, got 'byDate'");
+    expect(() => eventual.addLocalSecondaryIndex(lsi)).not.toThrow();
+  });
+
+  test('an MRSC table without TTL or LSIs is accepted, in the region set of its stack', () => {
+    expect(() => build(MRSC)).not.toThrow();
   });
 
   test('aws-cdk-lib\'s own multi-Region strong consistency checks stand', () => {
