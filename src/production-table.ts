@@ -147,6 +147,8 @@ export class ProductionTable extends dynamodb.TableV2 {
     warnOnLoosenedReplica(this, props);
     if (constructed) {
       this.globalKeys.add(props.region);
+      // Now rather than at synth: the replica's alarm stack, if any, is a stack of the app.
+      this.alarms.addReplica(props.region);
     }
   }
 

@@ -125,9 +125,30 @@ export class RenderedTable {
     };
   }
 
-  /** TableV2: writes at the top level and per GSI, reads in the primary replica and its GSIs. */
-  private globalTableCapacity(cfn: dynamodb.CfnGlobalTable): TableCapacity {
-    const primary = this.primaryReplica();
+  /**
+   * The ceilings of the replica in `region`: writes are the table's (AWS keeps write capacity in
+   * step across replicas), reads the replica's own, which it may override
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-CoreConcepts.html,
+   * "Read and write throughput").
+   */
+  public replicaCeilings(region: string): { table: CapacityCeilings; indexes: Array<CapacityCeilings & { indexName: string }> } | undefined {
+    if (!(this.resource instanceof dynamodb.CfnGlobalTable)) {
+      return undefined;
+    }
+    const replicas: any[] = this.resolve(this.resource.replicas) ?? [];
+    const replica = replicas.find(candidate => candidate.region === region);
+    if (replica === undefined) {
+      return undefined;
+    }
+    const capacity = this.globalTableCapacity(this.resource, replica);
+    return {
+      table: ceilingsOf(capacity.table),
+      indexes: capacity.indexes.map(index => ({ indexName: index.indexName!, ...ceilingsOf(index) })),
+    };
+  }
+
+  /** TableV2: writes at the top level and per GSI, reads in the replica (the primary by default) and its GSIs. */
+  private globalTableCapacity(cfn: dynamodb.CfnGlobalTable, primary: any = this.primaryReplica()): TableCapacity {
     const gsis: any[] = this.resolve(cfn.globalSecondaryIndexes) ?? [];
     return {
       table: {
