@@ -143,7 +143,7 @@ export class ProductionTable extends dynamodb.TableV2 {
       checkReplicasHaveRegion(this, 1);
       checkReplicaAddedLater(this, this.tableProps, props.region);
     }
-    super.addReplica(props);
+    super.addReplica(constructed ? withSpecifiedInsights(props, this.tableProps) : props);
     warnOnLoosenedReplica(this, props);
     if (constructed) {
       this.globalKeys.add(props.region);
@@ -314,6 +314,7 @@ function withDefaults(props: ProductionTableProps, encryption: dynamodb.TableEnc
   const { backup: _backup, alarms: _alarms, workload: _workload, ...tableProps } = props;
   return {
     ...tableProps,
+    replicas: props.replicas?.map(replica => withSpecifiedInsights(replica, props)),
     billing: props.billing ?? dynamodb.Billing.onDemand(),
     encryption: regionAgnosticEncryption(encryption),
     pointInTimeRecoverySpecification: props.pointInTimeRecoverySpecification
@@ -327,6 +328,31 @@ function withDefaults(props: ProductionTableProps, encryption: dynamodb.TableEnc
       ?? (props.contributorInsights === undefined
         ? { enabled: true, mode: dynamodb.ContributorInsightsMode.THROTTLED_KEYS }
         : undefined),
+  };
+}
+
+/**
+ * A replica's (or its indexes') deprecated `contributorInsights` boolean, as the equal
+ * `contributorInsightsSpecification`, when the table has a specification (the default's, or the
+ * user's). aws-cdk-lib refuses a replica that mixes its boolean with the table's specification
+ * ("ContributorInsightsConflict"), which TableV2 without the library's default accepts.
+ */
+function withSpecifiedInsights(replica: dynamodb.ReplicaTableProps, table: dynamodb.TablePropsV2): dynamodb.ReplicaTableProps {
+  if (table.contributorInsights !== undefined) {
+    return replica;
+  }
+  const specified = <T extends { contributorInsights?: boolean; contributorInsightsSpecification?: dynamodb.ContributorInsightsSpecification }>(options: T): T => {
+    if (options.contributorInsights === undefined || options.contributorInsightsSpecification !== undefined) {
+      return options;
+    }
+    const { contributorInsights, ...rest } = options;
+    return { ...rest, contributorInsightsSpecification: { enabled: contributorInsights } } as T;
+  };
+  const indexOptions = replica.globalSecondaryIndexOptions;
+  return {
+    ...specified(replica),
+    globalSecondaryIndexOptions: indexOptions === undefined ? undefined
+      : Object.fromEntries(Object.entries(indexOptions).map(([name, options]) => [name, specified(options)])),
   };
 }
 

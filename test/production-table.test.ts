@@ -570,6 +570,35 @@ describe('global tables', () => {
     expect(() => build(MRSC)).not.toThrow();
   });
 
+  test('replica options for an index added after the table are accepted, as TableV2 accepts them, and the index is alarmed', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const table = new ProductionTable(stack, 'Orders', {
+      partitionKey: pk,
+      replicas: [{ region: 'eu-west-2', globalSecondaryIndexOptions: { byStatus: { contributorInsights: false } } }],
+    });
+
+    // WHEN
+    table.addGlobalSecondaryIndex({ indexName: 'byStatus', partitionKey: { name: 'status', type: dynamodb.AttributeType.STRING } });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties(GLOBAL_TABLE, {
+      Replicas: Match.arrayWith([Match.objectLike({
+        Region: 'eu-west-2',
+        GlobalSecondaryIndexes: [{ IndexName: 'byStatus', ContributorInsightsSpecification: { Enabled: false } }],
+      })]),
+    });
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'))).toContain('"GlobalSecondaryIndexName","Value":"byStatus"');
+  });
+
+  test('replica options for an index the table never gets fail at synth, with aws-cdk-lib\'s message', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    new ProductionTable(stack, 'Orders', { partitionKey: pk, replicas: [{ region: 'eu-west-2', globalSecondaryIndexOptions: { byStatus: { contributorInsights: false } } }] });
+
+    expect(() => Template.fromStack(stack)).toThrow('Cannot configure replica global secondary index, byStatus, because it is not defined on the primary table');
+  });
+
   test('aws-cdk-lib\'s own multi-Region strong consistency checks stand', () => {
     expect(() => build({ multiRegionConsistency: dynamodb.MultiRegionConsistency.STRONG, replicas: [{ region: 'us-east-1' }], witnessRegion: 'us-west-2' }))
       .toThrow("Region 'us-east-1' is not in the same region set (EU) as the primary region 'eu-west-1'");
