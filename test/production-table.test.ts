@@ -494,6 +494,23 @@ describe('global tables', () => {
     expect(statements.filter((s: any) => s.Resource['Fn::GetStackOutput']).every((s: any) => JSON.stringify([s.Action].flat()) === JSON.stringify(actions))).toBe(true);
   });
 
+  test('a grantee in a replica\'s region gets each replica key by its ARN, never "*"', () => {
+    // GIVEN
+    const { stack, table } = build({ replicas: [{ region: 'us-east-1' }] });
+    const consumer = new Stack(stack.node.root as App, 'Consumer', { env: { account: ENV.account, region: 'us-east-1' } });
+    // A named role: aws-kms puts a cross-region grantee of the table's own key into that key's policy.
+    const role = new iam.Role(consumer, 'Reader', { assumedBy: new iam.AccountRootPrincipal(), roleName: 'orders-reader' });
+
+    // WHEN
+    table.grantReadData(role);
+
+    // THEN
+    const statements = Object.values(Template.fromStack(consumer).findResources('AWS::IAM::Policy'))
+      .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
+    const replicaKeyStatements = statements.filter((s: any) => JSON.stringify(s.Resource).includes('Stack-DynamoDbKitReplicas-us-east-1'));
+    expect(replicaKeyStatements.map((s: any) => s.Action)).toEqual([['kms:Decrypt', 'kms:DescribeKey']]);
+  });
+
   test('replica(region) carries the replica\'s key, so its grants name it', () => {
     // GIVEN
     const { stack, table } = build();
