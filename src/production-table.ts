@@ -341,7 +341,8 @@ function withSpecifiedInsights(replica: dynamodb.ReplicaTableProps, table: dynam
   if (table.contributorInsights !== undefined) {
     return replica;
   }
-  const specified = <T extends { contributorInsights?: boolean; contributorInsightsSpecification?: dynamodb.ContributorInsightsSpecification }>(options: T): T => {
+  type InsightsOptions = { contributorInsights?: boolean; contributorInsightsSpecification?: dynamodb.ContributorInsightsSpecification };
+  const specified = <T extends InsightsOptions>(options: T): T => {
     if (options.contributorInsights === undefined || options.contributorInsightsSpecification !== undefined) {
       return options;
     }
