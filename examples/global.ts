@@ -3,6 +3,8 @@
  * given, so the library adds a stack in us-east-1 that holds the replica's customer-managed key;
  * `cdk deploy --all` deploys it first. The replica has every default of the table (point-in-time
  * recovery, deletion protection, contributor insights) and a replication-latency alarm in eu-west-1.
+ * `replicaAlarms` adds a stack in us-east-1, deployed after the table's, with the replica's own
+ * throttle, system-error and replication alarms and a topic of that region.
  *
  *   npx cdk synth --app "npx ts-node examples/global.ts"
  */
@@ -10,7 +12,7 @@ import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { addComplianceChecks } from './compliance';
-import { AlarmTopic, ProductionTable } from '../src';
+import { AlarmTopic, ProductionTable, ReplicaAlarmStack } from '../src';
 
 export class GlobalStack extends Stack {
   public readonly profiles: ProductionTable;
@@ -22,9 +24,12 @@ export class GlobalStack extends Stack {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
       replicas: [{ region: 'us-east-1' }],
+      alarms: { replicaAlarms: true },
     });
-    // The alarms reach someone: a topic that nobody is subscribed to is reported at synth.
+    // The alarms reach someone: a topic that nobody is subscribed to is reported at synth. Alarms
+    // are regional, so the replica region's alarms have a topic of their own.
     AlarmTopic.of(this).addEmailSubscription('oncall@example.com');
+    AlarmTopic.of(ReplicaAlarmStack.forRegion(this, 'us-east-1')).addEmailSubscription('oncall@example.com');
   }
 }
 

@@ -15,4 +15,5 @@ export * from './tenant-access';
 export * from './capacity-planner';
 export * from './table-cache';
 export * from './replica-key-stack';
+export * from './replica-alarm-stack';
 export * from './stack-dashboard';

@@ -8,7 +8,7 @@ import { Workload } from './capacity-planner';
 import { HardenedKey } from './encryption-key';
 import { DynamoDbGatewayEndpoint } from './gateway-endpoint';
 import { DynamoDbKitError, refusedAt } from './private/errors';
-import { checkMrsc, checkReplicaAddedLater, checkReplicasHaveRegion } from './private/global-table-validation';
+import { checkLocalIndexAllowed, checkMrsc, checkReplicaAddedLater, checkReplicasHaveRegion } from './private/global-table-validation';
 import { annotateCapacityPlan } from './private/plan-summary';
 import { regionAgnosticEncryption } from './private/region-agnostic-encryption';
 import { KEY_PENDING_WINDOW_DAYS } from './private/removal';
@@ -151,10 +151,12 @@ export class ProductionTable extends dynamodb.TableV2 {
       checkReplicasHaveRegion(this, 1);
       checkReplicaAddedLater(this, this.tableProps, props.region);
     }
-    super.addReplica(props);
+    super.addReplica(constructed ? withSpecifiedInsights(props, this.tableProps) : props);
     warnOnLoosenedReplica(this, props);
     if (constructed) {
       this.globalKeys.add(props.region);
+      // Now rather than at synth: the replica's alarm stack, if any, is a stack of the app.
+      this.alarms.addReplica(props.region);
     }
   }
 
@@ -221,6 +223,10 @@ export class ProductionTable extends dynamodb.TableV2 {
   public addLocalSecondaryIndex(props: dynamodb.LocalSecondaryIndexProps): void {
     validateShape('index', props, localIndexSpec(), this);
     refusedAt(this, () => validateLocalIndex(props, this.tablePartitionKey));
+    // While super() runs, the props' indexes are checked by checkMrsc() once the table exists.
+    if (this.tableProps !== undefined) {
+      checkLocalIndexAllowed(this, this.tableProps, props.indexName);
+    }
     super.addLocalSecondaryIndex(props);
   }
 
@@ -275,6 +281,7 @@ function withDefaults(props: ProductionTableProps, encryption: dynamodb.TableEnc
   const { backup: _backup, alarms: _alarms, workload: _workload, ...tableProps } = props;
   return {
     ...tableProps,
+    replicas: props.replicas?.map(replica => withSpecifiedInsights(replica, props)),
     billing: props.billing ?? dynamodb.Billing.onDemand(),
     encryption: regionAgnosticEncryption(encryption),
     pointInTimeRecoverySpecification: props.pointInTimeRecoverySpecification
@@ -288,6 +295,32 @@ function withDefaults(props: ProductionTableProps, encryption: dynamodb.TableEnc
       ?? (props.contributorInsights === undefined
         ? { enabled: true, mode: dynamodb.ContributorInsightsMode.THROTTLED_KEYS }
         : undefined),
+  };
+}
+
+/**
+ * A replica's (or its indexes') deprecated `contributorInsights` boolean, as the equal
+ * `contributorInsightsSpecification`, when the table has a specification (the default's, or the
+ * user's). aws-cdk-lib refuses a replica that mixes its boolean with the table's specification
+ * ("ContributorInsightsConflict"), which TableV2 without the library's default accepts.
+ */
+function withSpecifiedInsights(replica: dynamodb.ReplicaTableProps, table: dynamodb.TablePropsV2): dynamodb.ReplicaTableProps {
+  if (table.contributorInsights !== undefined) {
+    return replica;
+  }
+  type InsightsOptions = { contributorInsights?: boolean; contributorInsightsSpecification?: dynamodb.ContributorInsightsSpecification };
+  const specified = <T extends InsightsOptions>(options: T): T => {
+    if (options.contributorInsights === undefined || options.contributorInsightsSpecification !== undefined) {
+      return options;
+    }
+    const { contributorInsights, ...rest } = options;
+    return { ...rest, contributorInsightsSpecification: { enabled: contributorInsights } } as T;
+  };
+  const indexOptions = replica.globalSecondaryIndexOptions;
+  return {
+    ...specified(replica),
+    globalSecondaryIndexOptions: indexOptions === undefined ? undefined
+      : Object.fromEntries(Object.entries(indexOptions).map(([name, options]) => [name, specified(options)])),
   };
 }
 

@@ -1,8 +1,8 @@
-import { CrossStackReferences, ReferenceStrength, Stack, StackProps, Stage, Token } from 'aws-cdk-lib';
+import { CrossStackReferences, ReferenceStrength, Stack, StackProps, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { HardenedKey } from './encryption-key';
-import { DynamoDbKitError } from './private/errors';
+import { relativePath, replicaRegionStackPlacement } from './private/replica-region';
 import { sharedConstruct } from './private/shared-construct';
 import { Kinds, required, validateKind } from './private/validation';
 
@@ -34,24 +34,8 @@ export class ReplicaKeyStack extends Stack {
   public static forRegion(tableStack: Stack, region: string): ReplicaKeyStack {
     validateKind('tableStack', tableStack, required(Kinds.stack));
     validateKind('region', region, required(Kinds.string));
-    const where = `the replica keys of stack ${tableStack.node.path} in ${region}`;
-    if (Token.isUnresolved(tableStack.region)) {
-      throw new DynamoDbKitError(
-        `Replica tables are not supported in a region agnostic stack: stack ${tableStack.node.path} has no region, so ` +
-        `${where} cannot be placed. Give the stack an env with a region ({ env: { account, region } })`,
-      );
-    }
-    if (Token.isUnresolved(region)) {
-      throw new DynamoDbKitError(`replica region must not be a token, got ${region}: the key stack of a replica is made at synth`);
-    }
-    const stage = Stage.of(tableStack);
-    if (stage === undefined) {
-      throw new DynamoDbKitError(
-        `Stack ${tableStack.node.path} is not in an App or Stage, so the library cannot add the stack that holds ${where}. ` +
-        'Create the stack in an App, or pass encryption: TableEncryptionV2.customerManagedKey(key, { <region>: <key ARN in that region> })',
-      );
-    }
-    const id = `${relativePath(stage, tableStack)}-DynamoDbKitReplicas-${region}`;
+    const { stage, id } = replicaRegionStackPlacement(tableStack, region, 'the replica keys', 'DynamoDbKitReplicas',
+      'Create the stack in an App, or pass encryption: TableEncryptionV2.customerManagedKey(key, { <region>: <key ARN in that region> })');
     return sharedConstruct(stage, id, ReplicaKeyStack, () => new ReplicaKeyStack(stage, id, tableStack, {
       // An account-agnostic table stack gets an account-agnostic key stack: both deploy to the
       // account of the credentials `cdk deploy` runs with, and Fn::GetStackOutput reads the output
@@ -96,9 +80,4 @@ export interface ReplicaKey {
 
   /** The key's ARN, a weak reference (`Fn::GetStackOutput`) when used in another stack. */
   readonly keyArn: string;
-}
-
-/** The construct's path below `parent`, in one id: 'Orders', or 'Group-Orders' when nested. */
-function relativePath(parent: IConstruct, construct: IConstruct): string {
-  return construct.node.scopes.slice(parent.node.scopes.length).map(scope => scope.node.id).join('-');
 }

@@ -1,4 +1,4 @@
-import { Aspects, Duration, IAspect, Token } from 'aws-cdk-lib';
+import { Aspects, Duration, IAspect, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct, IConstruct } from 'constructs';
@@ -16,6 +16,7 @@ import {
   validateRange, validateShape,
 } from './private/validation';
 import { LoosenedDefault, warnLoosened } from './private/warnings';
+import { ReplicaAlarmStack } from './replica-alarm-stack';
 
 /**
  * The operations whose `SystemErrors` are alarmed by default: the ten data-plane operations
@@ -102,6 +103,19 @@ export interface TableAlarmsOptions {
    * @default GetItem, Query, PutItem
    */
   readonly latencyOperations?: dynamodb.Operation[];
+
+  /**
+   * Alarm on each replica in its own region too: throttles by cause on the replica and its GSIs,
+   * system errors, and replication out of that region, with these thresholds. CloudWatch alarms
+   * and SNS topics are regional, so they go into a `ReplicaAlarmStack` per replica region, which
+   * deploys after the table's stack and notifies its own `AlarmTopic` (subscribe it:
+   * `AlarmTopic.of(ReplicaAlarmStack.forRegion(stack, region))`), whatever `alarmActions` says.
+   * Only for a `TableV2` made in this app, in a stack with a region.
+   *
+   * @default false - opt in: it adds a stack, a KMS key and an SNS topic to each replica region,
+   * and that stack must be deployed after the table's (`cdk deploy --all` does)
+   */
+  readonly replicaAlarms?: boolean;
 }
 
 /** The capacity ceiling of a table or of one of its indexes. */
@@ -201,11 +215,19 @@ export class TableAlarms extends Construct {
   /** Every alarm created, for dashboards or composite alarms of your own. */
   public readonly alarms: cloudwatch.Alarm[] = [];
 
+  /**
+   * The alarms of the table's replicas, one `TableAlarms` per replica region, each in that region's
+   * `ReplicaAlarmStack`; empty unless `replicaAlarms` is true.
+   */
+  public readonly replicaRegionAlarms: TableAlarms[] = [];
+
   private readonly table: dynamodb.ITable;
   private readonly settings: Settings;
   private readonly declared?: TableFacts;
   private readonly coveredIndexes = new Set<string>();
   private readonly coveredRegions = new Set<string>();
+  /** The thresholds the replicas' alarms take, when `replicaAlarms` is true. */
+  private readonly replicaOptions?: TableAlarmsOptions;
 
   constructor(scope: Construct, id: string, props: TableAlarmsProps) {
     validateConstructInput(scope, id, props, tableAlarmsSpec());
@@ -236,6 +258,10 @@ export class TableAlarms extends Construct {
       this.addLatency(this.settings.latencyThreshold);
     }
     facts.replicaRegions.forEach(region => this.addReplicationLatency(region));
+    if (props.replicaAlarms) {
+      this.replicaOptions = replicaOptionsOf(props);
+      rendered!.replicaRegions().forEach(region => this.addReplicaRegionAlarms(region));
+    }
     // Indexes and replicas added to the table after these alarms are alarmed at synth.
     Aspects.of(this).add(new CoverLateAdditions(this));
   }
@@ -259,11 +285,14 @@ export class TableAlarms extends Construct {
    */
   public addReplica(region: string): void {
     validateKind('region', region, required(Kinds.string), this);
-    if (this.settings.actions.length === 0 || this.coveredRegions.has(region)) {
+    if (this.settings.actions.length === 0) {
       return;
     }
-    this.declared?.replicaRegions.push(region);
-    this.addReplicationLatency(region);
+    if (!this.coveredRegions.has(region)) {
+      this.declared?.replicaRegions.push(region);
+      this.addReplicationLatency(region);
+    }
+    this.addReplicaRegionAlarms(region);
   }
 
   /** @internal the aspect's entry point: alarm on what was added to the table since. */
@@ -277,6 +306,32 @@ export class TableAlarms extends Construct {
       this.addScopes(late, facts.billingMode);
     }
     facts.replicaRegions.filter(region => !this.coveredRegions.has(region)).forEach(region => this.addReplicationLatency(region));
+    if (this.replicaOptions !== undefined) {
+      RenderedTable.of(this.table)!.replicaRegions().forEach(region => this.addReplicaRegionAlarms(region));
+      for (const replicaAlarms of this.replicaRegionAlarms) {
+        const ceilings = RenderedTable.of(this.table)!.replicaCeilings(Stack.of(replicaAlarms).region);
+        late.forEach(index => replicaAlarms.addGlobalSecondaryIndex(
+          ceilings?.indexes.find(candidate => candidate.indexName === index.indexName) ?? { indexName: index.indexName! }));
+      }
+    }
+  }
+
+  /** The alarms of the replica in `region`, in that region's stack, made once when `replicaAlarms` is true. */
+  private addReplicaRegionAlarms(region: string): void {
+    if (this.replicaOptions === undefined || this.replicaRegionAlarmsOf(region) !== undefined) {
+      return;
+    }
+    const stack = ReplicaAlarmStack.forRegion(Stack.of(this.table), region);
+    this.replicaRegionAlarms.push(stack.alarmsFor(this.table as dynamodb.TableV2, this.replicaOptions));
+    // Replication out of the replicas made before this one reaches this one too.
+    const rendered = RenderedTable.of(this.table)!;
+    if (!rendered.isStronglyConsistent()) {
+      this.replicaRegionAlarms.filter(alarms => Stack.of(alarms).region !== region).forEach(alarms => alarms.addReplica(region));
+    }
+  }
+
+  private replicaRegionAlarmsOf(region: string): TableAlarms | undefined {
+    return this.replicaRegionAlarms.find(alarms => Stack.of(alarms).region === region);
   }
 
   /**
@@ -446,6 +501,20 @@ function describeCeiling(scope: AlarmScope): string {
   return `${scopeLabel(scope)}: ${parts}`;
 }
 
+/** The thresholds of `props`, without what belongs to the table's own region. */
+function replicaOptionsOf(props: TableAlarmsProps): TableAlarmsOptions {
+  return {
+    throttleThreshold: props.throttleThreshold,
+    datapointsToAlarm: props.datapointsToAlarm,
+    systemErrorsThreshold: props.systemErrorsThreshold,
+    systemErrorOperations: props.systemErrorOperations,
+    capacityUtilizationPercent: props.capacityUtilizationPercent,
+    replicationLatencyThreshold: props.replicationLatencyThreshold,
+    latencyThreshold: props.latencyThreshold,
+    latencyOperations: props.latencyOperations,
+  };
+}
+
 function resolveSettings(scope: Construct, props: TableAlarmsProps): Settings {
   return {
     actions: (props.alarmActions ?? AlarmActions.stackTopic()).bind(scope),
@@ -472,6 +541,12 @@ function validateProps(scope: Construct, props: TableAlarmsProps, madeInApp: boo
         `${declared.join(', ')} must not be given for ${props.table.node.path}, a table made in this app: the alarms read it from the table. ` +
         'Give them only for an imported table', scope);
     }
+  }
+  if (props.replicaAlarms && !(madeInApp && RenderedTable.of(props.table)!.isGlobalTable)) {
+    throw new DynamoDbKitError(
+      `replicaAlarms must not be true for ${props.table.node.path}: it needs a TableV2 made in this app, whose replicas and name ` +
+      'the alarms read. For another table, add new TableAlarms(stack, id, { table: TableV2.fromTableName(stack, id, name), ... }) ' +
+      'in a stack of the replica\'s region', scope);
   }
   validateRange('datapointsToAlarm', props.datapointsToAlarm, 1, 5, '', scope);
   validateRange('capacityUtilizationPercent', props.capacityUtilizationPercent, 1, 100, '%', scope);

@@ -28,20 +28,23 @@ describe.each([
   });
 });
 
-// A global table's app has two stacks: the table's and the replica region's key stack.
+// A global table's app has three stacks: the replica region's key stack, the table's, and the
+// replica region's alarm stack.
 describe('example global', () => {
   let stack: GlobalStack;
   const result = synthWithChecks(app => {
     stack = new GlobalStack(app, 'GlobalExample', { env: ENV });
   });
 
-  test('passes every compliance plugin, in both stacks', () => {
+  test('passes every compliance plugin, in every stack', () => {
     expect(listFindings(result.unacknowledged)).toEqual('');
   });
 
-  test('template matches the snapshot, in both stacks', () => {
+  test('template matches the snapshot, in every stack', () => {
     const keyStack = stack.node.root.node.findChild('GlobalExample-DynamoDbKitReplicas-us-east-1') as Stack;
+    const alarmStack = stack.node.root.node.findChild('GlobalExample-DynamoDbKitReplicaAlarms-us-east-1') as Stack;
     expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
     expect(Template.fromStack(keyStack).toJSON()).toMatchSnapshot();
+    expect(Template.fromStack(alarmStack).toJSON()).toMatchSnapshot();
   });
 });

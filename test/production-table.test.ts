@@ -7,6 +7,12 @@ import { HardenedKey, ProductionTable, ProductionTableProps } from '../src';
 import { agnosticStack, ENV, envIn, newStack, pk, sk } from './fixtures';
 import { DynamoDbKitError } from '../src/private/errors';
 
+/** A valid multi-Region strong consistency table in the stack's (EU) region set: one replica and a witness. */
+const MRSC: Partial<ProductionTableProps> = {
+  multiRegionConsistency: dynamodb.MultiRegionConsistency.STRONG,
+  replicas: [{ region: 'eu-west-2' }],
+  witnessRegion: 'eu-west-3',
+};
 
 function build(props: Partial<ProductionTableProps> = {}, { agnostic = false } = {}) {
   const stack = new Stack(new App(), 'Stack', { env: agnostic ? undefined : ENV });
@@ -309,6 +315,8 @@ describe('validation', () => {
     ['PITR window of 0 days', { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: 0 } }, 'pointInTimeRecoverySpecification.recoveryPeriodInDays must be an integer between 1 and 35 days, got 0'],
     ['PITR window of 36 days', { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: 36 } }, 'got 36'],
     ['a witness region that is a replica region', { multiRegionConsistency: dynamodb.MultiRegionConsistency.STRONG, replicas: [{ region: 'eu-west-2' }], witnessRegion: 'eu-west-2' }, "witnessRegion must differ from every replica region (eu-west-1, eu-west-2), got 'eu-west-2'"],
+    ['Time To Live on an MRSC table', { ...MRSC, timeToLiveAttribute: 'expiresAt' }, "timeToLiveAttribute must not be set on a multi-Region strong consistency table, got 'expiresAt'"],
+    ['a local secondary index on an MRSC table', { ...MRSC, sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING }, localSecondaryIndexes: [{ indexName: 'byDate', sortKey: { name: 'date', type: dynamodb.AttributeType.STRING } }] }, "localSecondaryIndexes must be empty on a multi-Region strong consistency table, got 'byDate'"],
     ['a user key without the ARN of a replica region', { encryption: dynamodb.TableEncryptionV2.customerManagedKey(kms.Key.fromKeyArn(new Stack(), 'K', 'arn:aws:kms:eu-west-1:111111111111:key/k'), { 'us-west-2': 'arn:aws:kms:us-west-2:111111111111:key/w' }), replicas: [{ region: 'us-east-1' }] }, "encryption has no key for the replica in us-east-1 of table Stack/Orders: a replica must be encrypted with a key of its own region. Pass TableEncryptionV2.customerManagedKey(key, { 'us-east-1': '<key ARN in us-east-1>', ... })"],
     ['autoscaling minimum of 0', { billing: dynamodb.Billing.provisioned({ readCapacity: dynamodb.Capacity.autoscaled({ minCapacity: 0, maxCapacity: 5 }), writeCapacity: dynamodb.Capacity.autoscaled({ maxCapacity: 5 }) }) }, 'billing.readCapacity minCapacity must be at least 1, got 0'],
   ] as Array<[string, Partial<ProductionTableProps>, string]>)('refuses %s', (_case, props, message) => {
@@ -484,6 +492,23 @@ describe('global tables', () => {
     expect(statements.filter((s: any) => s.Resource['Fn::GetStackOutput']).every((s: any) => JSON.stringify([s.Action].flat()) === JSON.stringify(actions))).toBe(true);
   });
 
+  test('a grantee in a replica\'s region gets each replica key by its ARN, never "*"', () => {
+    // GIVEN
+    const { stack, table } = build({ replicas: [{ region: 'us-east-1' }] });
+    const consumer = new Stack(stack.node.root as App, 'Consumer', { env: { account: ENV.account, region: 'us-east-1' } });
+    // A named role: aws-kms puts a cross-region grantee of the table's own key into that key's policy.
+    const role = new iam.Role(consumer, 'Reader', { assumedBy: new iam.AccountRootPrincipal(), roleName: 'orders-reader' });
+
+    // WHEN
+    table.grantReadData(role);
+
+    // THEN
+    const statements = Object.values(Template.fromStack(consumer).findResources('AWS::IAM::Policy'))
+      .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
+    const replicaKeyStatements = statements.filter((s: any) => JSON.stringify(s.Resource).includes('Stack-DynamoDbKitReplicas-us-east-1'));
+    expect(replicaKeyStatements.map((s: any) => s.Action)).toEqual([['kms:Decrypt', 'kms:DescribeKey']]);
+  });
+
   test('replica(region) carries the replica\'s key, so its grants name it', () => {
     // GIVEN
     const { stack, table } = build();
@@ -544,6 +569,49 @@ describe('global tables', () => {
       GlobalTableWitnesses: [{ Region: 'us-west-2' }],
       Replicas: Match.arrayWith([Match.objectLike({ Region: 'us-east-2', SSESpecification: { KMSMasterKeyId: Match.objectLike({ 'Fn::GetStackOutput': Match.anyValue() }) } })]),
     });
+  });
+
+  test('an MRSC table refuses a local secondary index added later, and takes one on an eventually consistent table', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const strong = new ProductionTable(stack, 'Strong', { partitionKey: pk, sortKey: sk, ...MRSC });
+    const eventual = new ProductionTable(stack, 'Eventual', { partitionKey: pk, sortKey: sk, replicas: [{ region: 'eu-west-2' }] });
+    const lsi = { indexName: 'byDate', sortKey: { name: 'date', type: dynamodb.AttributeType.STRING } };
+
+    expect(() => strong.addLocalSecondaryIndex(lsi)).toThrow("Stack/Strong: localSecondaryIndexes must be empty on a multi-Region strong consistency table, got 'byDate'");
+    expect(() => eventual.addLocalSecondaryIndex(lsi)).not.toThrow();
+  });
+
+  test('an MRSC table without TTL or LSIs is accepted, in the region set of its stack', () => {
+    expect(() => build(MRSC)).not.toThrow();
+  });
+
+  test('replica options for an index added after the table are accepted, as TableV2 accepts them, and the index is alarmed', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const table = new ProductionTable(stack, 'Orders', {
+      partitionKey: pk,
+      replicas: [{ region: 'eu-west-2', globalSecondaryIndexOptions: { byStatus: { contributorInsights: false } } }],
+    });
+
+    // WHEN
+    table.addGlobalSecondaryIndex({ indexName: 'byStatus', partitionKey: { name: 'status', type: dynamodb.AttributeType.STRING } });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties(GLOBAL_TABLE, {
+      Replicas: Match.arrayWith([Match.objectLike({
+        Region: 'eu-west-2',
+        GlobalSecondaryIndexes: [{ IndexName: 'byStatus', ContributorInsightsSpecification: { Enabled: false } }],
+      })]),
+    });
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'))).toContain('"GlobalSecondaryIndexName","Value":"byStatus"');
+  });
+
+  test('replica options for an index the table never gets fail at synth, with aws-cdk-lib\'s message', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    new ProductionTable(stack, 'Orders', { partitionKey: pk, replicas: [{ region: 'eu-west-2', globalSecondaryIndexOptions: { byStatus: { contributorInsights: false } } }] });
+
+    expect(() => Template.fromStack(stack)).toThrow('Cannot configure replica global secondary index, byStatus, because it is not defined on the primary table');
   });
 
   test('aws-cdk-lib\'s own multi-Region strong consistency checks stand', () => {

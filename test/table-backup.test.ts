@@ -208,6 +208,47 @@ function withPlan(props: TableBackupProps) {
 
 const DESTINATION = 'arn:aws:backup:eu-central-1:222222222222:backup-vault:dr-vault';
 
+describe('TableBackup of a global table', () => {
+  const ENV = { account: '111111111111', region: 'eu-west-1' };
+
+  test('by default: one plan in the table\'s region selecting the table, none in a replica region, and PITR in every replica', () => {
+    // GIVEN / WHEN
+    const app = new App();
+    const stack = new Stack(app, 'Tables', { env: ENV });
+    const table = new ProductionTable(stack, 'Orders', { partitionKey: pk, replicas: [{ region: 'us-east-1' }, { region: 'us-west-2' }] });
+    const assembly = app.synth();
+
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Backup::BackupPlan', 1);
+    template.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: Match.objectLike({ Resources: [{ 'Fn::GetAtt': [stack.getLogicalId(table.node.defaultChild as dynamodb.CfnGlobalTable), 'Arn'] }] }),
+    });
+    template.hasResourceProperties('AWS::Backup::BackupPlan', { BackupPlan: { BackupPlanRule: [Match.objectLike({ CopyActions: Match.absent() })] } });
+    const otherStacks = assembly.stacks.filter(other => other.stackName !== 'Tables');
+    expect(otherStacks.map(other => other.environment.region).sort()).toEqual(['us-east-1', 'us-west-2']);
+    for (const other of otherStacks) {
+      expect(Object.values<any>(other.template.Resources).filter(r => r.Type.startsWith('AWS::Backup::'))).toEqual([]);
+    }
+    const replicas = template.findResources('AWS::DynamoDB::GlobalTable')[stack.getLogicalId(table.node.defaultChild as dynamodb.CfnGlobalTable)].Properties.Replicas;
+    expect(replicas.map((r: any) => [r.Region, r.PointInTimeRecoverySpecification])).toEqual(['us-east-1', 'us-west-2', 'eu-west-1'].map(region =>
+      [region, { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 35 }]));
+  });
+
+  test('a copy to a vault in a replica region is the way to keep recovery points there, and the role may copy into it', () => {
+    const stack = new Stack(new App(), 'Tables', { env: ENV });
+    const destinationVaultArn = 'arn:aws:backup:us-east-1:111111111111:backup-vault:orders-copies';
+    TableBackup.of(stack, { copies: [{ destinationVaultArn }] });
+    new ProductionTable(stack, 'Orders', { partitionKey: pk, replicas: [{ region: 'us-east-1' }] });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: { BackupPlanRule: [Match.objectLike({ CopyActions: [Match.objectLike({ DestinationBackupVaultArn: destinationVaultArn })] })] },
+    });
+    expect(JSON.stringify(template.findResources('AWS::IAM::ManagedPolicy'))).toContain(destinationVaultArn);
+  });
+});
+
 describe('TableBackup options', () => {
   test('no props and empty props give the same template as the defaults', () => {
     const stack = agnosticStack();

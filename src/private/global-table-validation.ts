@@ -24,8 +24,19 @@ export function checkReplicasHaveRegion(scope: IConstruct, replicaCount: number)
  * stacks (`validateMrscConfiguration` in aws-dynamodb/lib/table-v2.js), once, for `props.replicas`.
  */
 export function checkMrsc(scope: IConstruct, props: dynamodb.TablePropsV2): void {
+  if (props.multiRegionConsistency !== dynamodb.MultiRegionConsistency.STRONG) {
+    return;
+  }
+  if (props.timeToLiveAttribute !== undefined) {
+    throw new DynamoDbKitError(
+      `timeToLiveAttribute must not be set on a multi-Region strong consistency table, got '${props.timeToLiveAttribute}': ` +
+      `AWS does not support Time To Live on MRSC global tables (${MRSC_PAGE}). Leave it out, or use multiRegionConsistency EVENTUAL`, scope);
+  }
+  for (const index of props.localSecondaryIndexes ?? []) {
+    refuseLocalIndex(scope, index.indexName);
+  }
   const witness = props.witnessRegion;
-  if (props.multiRegionConsistency !== dynamodb.MultiRegionConsistency.STRONG || witness === undefined || Token.isUnresolved(witness)) {
+  if (witness === undefined || Token.isUnresolved(witness)) {
     return;
   }
   // A witness holds no replica: it is a third region that takes part in the quorum
@@ -37,6 +48,30 @@ export function checkMrsc(scope: IConstruct, props: dynamodb.TablePropsV2): void
       'is a third region that holds no replica. Choose another region of the same region set',
     );
   }
+}
+
+/**
+ * AWS's page on how global tables work, for MRSC (multi-Region strong consistency):
+ * "Global tables configured for multi-Region strong consistency (MRSC) do not support configuring
+ * Time To Live (TTL) deletion", "do not support transaction operations" (an error at run time,
+ * which no synth check can see) and "do not publish a ReplicationLatency metric" (core concepts
+ * page). That local secondary indexes "are not supported for MRSC global tables" is quoted from
+ * V2globaltables_HowItWorks.html, which the search tools returned only in part.
+ */
+const MRSC_PAGE = 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-CoreConcepts.html';
+const MRSC_LSI_PAGE = 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html';
+
+/** A local secondary index on an MRSC table, given in the props or added later. */
+export function checkLocalIndexAllowed(scope: IConstruct, props: dynamodb.TablePropsV2, indexName: string): void {
+  if (props.multiRegionConsistency === dynamodb.MultiRegionConsistency.STRONG) {
+    refuseLocalIndex(scope, indexName);
+  }
+}
+
+function refuseLocalIndex(scope: IConstruct, indexName: string): never {
+  throw new DynamoDbKitError(
+    `localSecondaryIndexes must be empty on a multi-Region strong consistency table, got '${indexName}': AWS does not support ` +
+    `local secondary indexes on MRSC global tables (${MRSC_LSI_PAGE}). Use a global secondary index, or multiRegionConsistency EVENTUAL`, scope);
 }
 
 /**

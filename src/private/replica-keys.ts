@@ -74,15 +74,23 @@ export class ReplicaKeys {
     this.keys.set(region, kms.Key.fromKeyArn(this.table, `ReplicaKeyIn${region}`, keyArn));
   }
 
-  /** The key of the replica in `region`, if it has a customer-managed one. */
+  /**
+   * The key of the replica in `region`, if it has a customer-managed one. Imported in the table's
+   * stack: its own grants (`replica(region).grant*`) to a principal of another region go through
+   * aws-kms, which names "*" for such a grantee (see README, Global tables).
+   */
   public keyOf(region: string): kms.IKey | undefined {
     return this.keys.get(region);
   }
 
-  /** Let `grantee` use every replica key with `actions`. */
+  /**
+   * Let `grantee` use every replica key with `actions`, by the key's ARN in the grantee's identity
+   * policy (the key policy lets the account's identities decide). Not `key.grant()`: for a grantee
+   * in another region than the stack the key is imported into, aws-kms grants on "*".
+   */
   public grant(grantee: iam.IGrantable, actions: string[]): void {
     for (const key of this.keys.values()) {
-      key.grant(grantee, ...actions);
+      iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [key.keyArn] });
     }
   }
 

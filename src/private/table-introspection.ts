@@ -59,8 +59,8 @@ export class RenderedTable {
     if (!(this.resource instanceof dynamodb.CfnGlobalTable)) {
       return 1;
     }
-    const replicas = this.resolve(this.resource.replicas);
-    return Array.isArray(replicas) ? replicas.length : 1;
+    const replicas = this.renderedReplicas();
+    return replicas.length > 0 ? replicas.length : 1;
   }
 
   /** Regions of the replicas other than the stack's own, known at synth. */
@@ -68,7 +68,7 @@ export class RenderedTable {
     if (!(this.resource instanceof dynamodb.CfnGlobalTable)) {
       return [];
     }
-    const replicas: any[] = this.resolve(this.resource.replicas) ?? [];
+    const replicas = this.renderedReplicas();
     const primary = this.primaryReplica();
     return replicas.map(replica => replica.region)
       .filter(region => region !== primary?.region && typeof region === 'string' && !Token.isUnresolved(region));
@@ -125,9 +125,30 @@ export class RenderedTable {
     };
   }
 
-  /** TableV2: writes at the top level and per GSI, reads in the primary replica and its GSIs. */
-  private globalTableCapacity(cfn: dynamodb.CfnGlobalTable): TableCapacity {
-    const primary = this.primaryReplica();
+  /**
+   * The ceilings of the replica in `region`: writes are the table's (AWS keeps write capacity in
+   * step across replicas), reads the replica's own, which it may override
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-CoreConcepts.html,
+   * "Read and write throughput").
+   */
+  public replicaCeilings(region: string): { table: CapacityCeilings; indexes: Array<CapacityCeilings & { indexName: string }> } | undefined {
+    if (!(this.resource instanceof dynamodb.CfnGlobalTable)) {
+      return undefined;
+    }
+    const replicas = this.renderedReplicas();
+    const replica = replicas.find(candidate => candidate.region === region);
+    if (replica === undefined) {
+      return undefined;
+    }
+    const capacity = this.globalTableCapacity(this.resource, replica);
+    return {
+      table: ceilingsOf(capacity.table),
+      indexes: capacity.indexes.map(index => ({ indexName: index.indexName!, ...ceilingsOf(index) })),
+    };
+  }
+
+  /** TableV2: writes at the top level and per GSI, reads in the replica (the primary by default) and its GSIs. */
+  private globalTableCapacity(cfn: dynamodb.CfnGlobalTable, primary: any = this.primaryReplica()): TableCapacity {
     const gsis: any[] = this.resolve(cfn.globalSecondaryIndexes) ?? [];
     return {
       table: {
@@ -173,8 +194,26 @@ export class RenderedTable {
     if (!(this.resource instanceof dynamodb.CfnGlobalTable)) {
       return undefined;
     }
-    const replicas: any[] = this.resolve(this.resource.replicas) ?? [];
+    const replicas = this.renderedReplicas();
     return replicas.find(replica => replica.region === this.resolve(this.stack.region)) ?? replicas[replicas.length - 1];
+  }
+
+  /**
+   * The replicas as rendered now, or none yet. aws-cdk-lib renders them lazily and checks then that
+   * each replica's `globalSecondaryIndexOptions` names an index of the table; an index added after
+   * this is read is legal, so a failed check here is not an error yet: aws-cdk-lib reports it at
+   * synth if it still holds. The parts read the replicas again at synth.
+   */
+  private renderedReplicas(): any[] {
+    if (!(this.resource instanceof dynamodb.CfnGlobalTable)) {
+      return [];
+    }
+    try {
+      const replicas = this.resolve(this.resource.replicas);
+      return Array.isArray(replicas) ? replicas : [];
+    } catch {
+      return [];
+    }
   }
 
   private resolve(value: unknown): any {

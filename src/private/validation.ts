@@ -490,6 +490,7 @@ export function tableAlarmsOptionsSpec(): Record<string, Kind> {
     replicationLatencyThreshold: Kinds.duration,
     latencyThreshold: Kinds.duration,
     latencyOperations: arrayOf(enumOf(dynamodb.Operation), 'an array of dynamodb.Operation values'),
+    replicaAlarms: Kinds.boolean,
   };
 }
 
