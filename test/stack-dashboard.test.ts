@@ -1,10 +1,15 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { AlarmActions, HardenedKey, ProductionTable, ProductionTableProps, StackDashboard, TableAlarms } from '../src';
+import { AlarmActions, AlarmTopic, HardenedKey, ProductionTable, ProductionTableProps, StackDashboard, TableAlarms } from '../src';
+import { listFindings, synthWithChecks } from './compliance-harness';
 import { dashboardsOf, expressionsOf, metricsOf, ParsedDashboard, standIn } from './dashboard-body';
 import { ALLOWED_DIMENSIONS, UNVERIFIED_DIMENSIONS } from './metric-dimensions.data';
 import { DASHBOARD_LIMITS } from '../src/private/dashboard-limits';
@@ -430,4 +435,39 @@ test('the price module prices a dashboard, and a stack\'s fixed cost counts each
   // THEN
   expect(US_EAST_1.dashboardMonth.source).toEqual('https://aws.amazon.com/cloudwatch/pricing/');
   expect(cost.lines).toContainEqual({ what: 'CloudWatch dashboards', count: 1, unitPrice: US_EAST_1.dashboardMonth.usd, monthly: US_EAST_1.dashboardMonth.usd });
+});
+
+describe('the dashboards\' nested stacks pass the compliance checks', () => {
+  const build = (app: App, env?: typeof ENV) => {
+    const stack = new Stack(app, 'Scenario', { env });
+    StackDashboard.of(stack);
+    new ProductionTable(stack, 'Orders', { partitionKey: pk, globalSecondaryIndexes: [gsi('byStatus')] });
+    AlarmTopic.of(stack).addEmailSubscription('oncall@example.com');
+    return stack;
+  };
+
+  test.each([['environment-agnostic', undefined], ['with an env', ENV]] as const)('%s: the five cdk-nag packs, the Control Tower rules and DynamoDbChecks find nothing', (_name, env) => {
+    const result = synthWithChecks(app => build(app, env));
+
+    expect(listFindings(result.unacknowledged)).toEqual('');
+    // The library acknowledges nothing on the nested stack or its dashboard.
+    expect(result.acknowledged.filter(f => f.constructs.some(c => c.includes('DynamoDbKitDashboard')))).toEqual([]);
+  });
+
+  test('the Control Tower rules, which the cfn-guard plugin is not given for nested templates, pass on them too', () => {
+    // GIVEN the templates as `cdk synth` writes them
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-dynamodb-kit-'));
+    const app = new App({ outdir });
+    build(app);
+    const assembly = app.synth();
+    const nested = fs.readdirSync(assembly.directory).filter(file => file.endsWith('.nested.template.json'))
+      .map(file => path.join(assembly.directory, file));
+
+    // WHEN
+    const report = new CfnGuardValidator({ controlTowerRulesEnabled: true }).validate({ templatePaths: nested } as any);
+
+    // THEN
+    expect(nested).toHaveLength(1);
+    expect(report.violations.map(v => v.ruleName)).toEqual([]);
+  });
 });
