@@ -54,8 +54,8 @@ export function dashboardsOf(stack: Stack): ParsedDashboard[] {
   const nestedStacks = StackDashboard.of(stack).node.children.filter((child): child is NestedStack => child instanceof NestedStack);
   return nestedStacks.flatMap(nested => {
     const template = Template.fromStack(nested).toJSON();
-    const parameters = parent.Resources[stack.getLogicalId(nested.nestedStackResource!)].Properties.Parameters ?? {};
-    return Object.entries<any>(template.Resources).filter(([, resource]) => resource.Type === 'AWS::CloudWatch::Dashboard')
+    const parameters = parent.Resources[stack.getLogicalId(nested.nestedStackResource!)]?.Properties?.Parameters ?? {};
+    return Object.entries<any>(template.Resources ?? {}).filter(([, resource]) => resource.Type === 'AWS::CloudWatch::Dashboard')
       .map(([logicalId, resource]) => ({
         logicalId,
         name: standIn(resource.Properties.DashboardName, parameters),
