@@ -40,6 +40,11 @@ interface Section {
  * hold (500 widgets, 2,500 metrics), the next ones go on a second dashboard, and so on; each
  * dashboard costs again. Every alarm's description links to the dashboard that draws it.
  *
+ * Each dashboard is in a nested stack of its own, so its body, inlined in a template, never counts
+ * toward the 1 MB of the tables' template; a dashboard also starts before its nested template would
+ * pass 80 % of 1 MB or 180 parameters. `cdk deploy` uploads the nested templates to the bootstrap
+ * bucket, like any asset.
+ *
  * @example
  * StackDashboard.of(this);
  */
@@ -251,8 +256,8 @@ const STATUS_CHARACTERS_PER_ALARM = 120;
 
 /** Whether a dashboard that holds `page` stays within CloudWatch's limits and its nested stack within CloudFormation's. */
 function fits(page: PageUsage): boolean {
-  const statusWidgets = Math.ceil(page.alarms / DASHBOARD_LIMITS.alarmsPerStatusWidget);
-  return 1 + statusWidgets + page.widgets <= DASHBOARD_LIMITS.widgets
+  const statuses = Math.ceil(page.alarms / DASHBOARD_LIMITS.alarmsPerStatusWidget);
+  return 1 + statuses + page.widgets <= DASHBOARD_LIMITS.widgets
     && page.metrics <= DASHBOARD_LIMITS.metrics
     && page.bodyCharacters + page.alarms * STATUS_CHARACTERS_PER_ALARM <= DASHBOARD_LIMITS.bodyTemplateCharacters
     && page.references + Math.ceil(page.alarms / ALARMS_PER_PARAMETER) <= DASHBOARD_LIMITS.parameters;

@@ -258,7 +258,7 @@ describe('40 tables, each with 5 GSIs and 2 replicas, and a consumer each', () =
       expect(dashboard.templateCharacters).toBeLessThanOrEqual(0.9 * DASHBOARD_LIMITS.templateCharacters);
       expect(Object.keys(dashboard.template.Parameters ?? {}).length).toBeLessThanOrEqual(200);
       // Each value the parent passes fits CloudFormation's 4,096 bytes, with the longest names.
-      const parent = Template.fromStack(stack).findResources('AWS::CloudFormation::Stack');
+      const parent = template.findResources('AWS::CloudFormation::Stack');
       for (const resource of Object.values(parent)) {
         for (const value of Object.values<any>(resource.Properties.Parameters ?? {})) {
           const arns = value['Fn::Join']?.[1] ?? [value];
@@ -266,12 +266,11 @@ describe('40 tables, each with 5 GSIs and 2 replicas, and a consumer each', () =
         }
       }
     }
-    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
   });
 
   test('the dashboards add under 5 % of 1 MB to the parent template, and aws-cdk-lib says when the tables pass 1 MB', () => {
     // Two nested stack resources and their parameters; no body.
-    const template = Template.fromStack(stack);
     const parent = JSON.stringify(template.toJSON(), undefined, 1);
     const parameters = JSON.stringify({
       ...template.findResources('AWS::CloudFormation::Stack'), ...template.findResources('AWS::CloudWatch::Dashboard'),
@@ -374,7 +373,9 @@ describe('choosing what is drawn', () => {
     const stack = new Stack(new App(), 'Stack', { env: ENV });
     new ProductionTable(stack, 'Orders', { partitionKey: pk });
 
-    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    template.resourceCountIs('AWS::CloudFormation::Stack', 0);
   });
 
   test('an excluded table, its alarms and its consumers are not drawn, and its alarms link nowhere', () => {
