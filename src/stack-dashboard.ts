@@ -73,9 +73,10 @@ export class StackDashboard extends Construct {
   }
 
   /**
-   * The stack's dashboards: one, and more at synth if the tables need them. Add widgets of your own
-   * to `dashboards[0]`; they go below the generated ones and count toward that dashboard's limits
-   * (500 widgets, 2,500 metrics), which the library cannot see: keep them few.
+   * The stack's dashboards: one, and more at synth if the tables need them, each in a nested stack
+   * of its own. Add widgets of your own to `dashboards[0]`; they go below the generated ones and
+   * count toward that dashboard's limits (500 widgets, 2,500 metrics) and its nested template's
+   * (1 MB, 200 parameters), which the library cannot see: keep them few.
    */
   public get dashboards(): cloudwatch.Dashboard[] {
     return [...this.all];
