@@ -1,13 +1,13 @@
-import { Aspects, IAspect, Stack } from 'aws-cdk-lib';
+import { Aspects, IAspect, NestedStack, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct, IConstruct } from 'constructs';
 import { consumerWidgets } from './private/consumer-dashboard';
 import { DASHBOARD_LIMITS, DashboardUsage, usageOf } from './private/dashboard-limits';
 import { dashboardName, dashboardUrl, linkAlarmToDashboard } from './private/dashboard-link';
 import { DynamoDbKitError } from './private/errors';
+import { ALARMS_PER_PARAMETER, alarmsInNestedStack } from './private/nested-alarms';
 import { sharedConstruct } from './private/shared-construct';
 import { FULL_WIDTH, tableWidgets } from './private/table-dashboard';
-import { Guidance, warnGuidance } from './private/warnings';
 import { StreamConsumer } from './stream-consumer';
 import { TableAlarms } from './table-alarms';
 import { TableCache } from './table-cache';
@@ -40,6 +40,11 @@ interface Section {
  * hold (500 widgets, 2,500 metrics), the next ones go on a second dashboard, and so on; each
  * dashboard costs again. Every alarm's description links to the dashboard that draws it.
  *
+ * Each dashboard is in a nested stack of its own, so its body, inlined in a template, never counts
+ * toward the 1 MB of the tables' template; a dashboard also starts before its nested template would
+ * pass 80 % of 1 MB or 180 parameters. `cdk deploy` uploads the nested templates to the bootstrap
+ * bucket, like any asset.
+ *
  * @example
  * StackDashboard.of(this);
  */
@@ -68,9 +73,10 @@ export class StackDashboard extends Construct {
   }
 
   /**
-   * The stack's dashboards: one, and more at synth if the tables need them. Add widgets of your own
-   * to `dashboards[0]`; they go below the generated ones and count toward that dashboard's limits
-   * (500 widgets, 2,500 metrics), which the library cannot see: keep them few.
+   * The stack's dashboards: one, and more at synth if the tables need them, each in a nested stack
+   * of its own. Add widgets of your own to `dashboards[0]`; they go below the generated ones and
+   * count toward that dashboard's limits (500 widgets, 2,500 metrics) and its nested template's
+   * (1 MB, 200 parameters), which the library cannot see: keep them few.
    */
   public get dashboards(): cloudwatch.Dashboard[] {
     return [...this.all];
@@ -94,30 +100,23 @@ export class StackDashboard extends Construct {
       return;
     }
     this.built = true;
-    const resolve = (value: unknown) => this.stack.resolve(value);
     const members = this.stack.node.findAll().filter(node => Stack.of(node) === this.stack && !this.isExcluded(node));
 
     const sections: Section[] = [];
     for (const node of members) {
       if (node instanceof TableAlarms) {
-        sections.push(section(tableWidgets(node._dashboardView(), node), node.alarms, resolve));
+        sections.push(section(tableWidgets(node._dashboardView(), node), node.alarms, this.stack));
       }
     }
     for (const node of members) {
       if (node instanceof StreamConsumer) {
-        sections.push(section(consumerWidgets(node), alarmsOf(node.alarms), resolve));
+        sections.push(section(consumerWidgets(node), alarmsOf(node.alarms), this.stack));
       }
     }
     // Other alarms of the library (a cache's) have no section: they go on the first dashboard.
     const otherAlarms = members.filter((node): node is TableCache => node instanceof TableCache).flatMap(cache => alarmsOf(cache.alarms));
 
     const pages = paginate(sections, otherAlarms.length, this);
-    const characters = sections.reduce((sum, entry) => sum + entry.usage.bodyCharacters, 0);
-    if (characters > DASHBOARD_LIMITS.templateShareCharacters) {
-      warnGuidance(this, Guidance.DASHBOARD_TEMPLATE_SIZE,
-        `The stack's dashboards add about ${Math.round(characters / 1000)} KB to its template, which CloudFormation accepts up to 1 MB `
-        + 'with everything else in it. If the deploy fails for the template\'s size, leave tables off with StackDashboard.exclude() or split the stack.');
-    }
     pages.forEach((page, i) => {
       const n = i + 1;
       const content = n === 1 ? this.generated : new GeneratedContent();
@@ -128,14 +127,23 @@ export class StackDashboard extends Construct {
       alarms.forEach(alarm => linkAlarmToDashboard(alarm, n));
       content.fill([
         this.intro(n, pages.length),
-        ...statusWidgets(alarms),
+        ...statusWidgets(alarmsInNestedStack(Stack.of(this.all[i]) as NestedStack, alarms, 'Alarms')),
         ...page.flatMap(entry => entry.widgets),
       ]);
     });
   }
 
+  /**
+   * The `n`th dashboard, in a nested stack of its own: the body is inlined in a template, and a
+   * nested stack's template has a limit of its own, so the tables' template keeps its room.
+   * Dashboard n is always in nested stack n, so a dashboard never moves between stacks as the
+   * stack grows: a move would create the new dashboard under the old one's name.
+   */
   private newDashboard(n: number, content: GeneratedContent): cloudwatch.Dashboard {
-    const dashboard = new cloudwatch.Dashboard(this, n === 1 ? 'Dashboard' : `Dashboard${n}`, {
+    const nested = new NestedStack(this, n === 1 ? 'Dashboard' : `Dashboard${n}`, {
+      description: `CloudWatch dashboard ${n} of the DynamoDB tables of stack ${this.stack.stackName} (cdk-dynamodb-kit StackDashboard)`,
+    });
+    const dashboard = new cloudwatch.Dashboard(nested, 'Dashboard', {
       dashboardName: dashboardName(this.stack, n),
     });
     dashboard.addWidgets(content);
@@ -205,8 +213,8 @@ class GeneratedContent implements cloudwatch.IWidget {
   }
 }
 
-function section(widgets: cloudwatch.IWidget[], alarms: cloudwatch.Alarm[], resolve: (value: unknown) => unknown): Section {
-  const usage = usageOf(widgets, resolve);
+function section(widgets: cloudwatch.IWidget[], alarms: cloudwatch.Alarm[], stack: Stack): Section {
+  const usage = usageOf(widgets, stack);
   return { widgets: [new cloudwatch.Row(...widgets)], usage, alarms };
 }
 
@@ -215,7 +223,7 @@ function alarmsOf(alarms: cloudwatch.IAlarm[]): cloudwatch.Alarm[] {
 }
 
 /** The alarm status widgets for `alarms`: 100 alarms at most in each (DASHBOARD_LIMITS). */
-function statusWidgets(alarms: cloudwatch.Alarm[]): cloudwatch.IWidget[] {
+function statusWidgets(alarms: cloudwatch.IAlarm[]): cloudwatch.IWidget[] {
   const widgets: cloudwatch.IWidget[] = [];
   for (let i = 0; i < alarms.length; i += DASHBOARD_LIMITS.alarmsPerStatusWidget) {
     const chunk = alarms.slice(i, i + DASHBOARD_LIMITS.alarmsPerStatusWidget);
@@ -231,39 +239,64 @@ function statusWidgets(alarms: cloudwatch.Alarm[]): cloudwatch.IWidget[] {
   return widgets;
 }
 
+/** What a dashboard holds so far: the sections' usage, and the alarms of its status widgets. */
+interface PageUsage {
+  readonly widgets: number;
+  readonly metrics: number;
+  readonly bodyCharacters: number;
+  readonly references: number;
+  readonly alarms: number;
+}
+
+/**
+ * Characters that one alarm adds to a status widget in the template: its ARN selected from a
+ * parameter (`{"Fn::Select": [i, {"Ref": "AlarmsN"}]}`, indented) and the JSON around it; measured
+ * at about 80, with room.
+ */
+const STATUS_CHARACTERS_PER_ALARM = 120;
+
+/** Whether a dashboard that holds `page` stays within CloudWatch's limits and its nested stack within CloudFormation's. */
+function fits(page: PageUsage): boolean {
+  const statuses = Math.ceil(page.alarms / DASHBOARD_LIMITS.alarmsPerStatusWidget);
+  return 1 + statuses + page.widgets <= DASHBOARD_LIMITS.widgets
+    && page.metrics <= DASHBOARD_LIMITS.metrics
+    && page.bodyCharacters + page.alarms * STATUS_CHARACTERS_PER_ALARM <= DASHBOARD_LIMITS.bodyTemplateCharacters
+    && page.references + Math.ceil(page.alarms / ALARMS_PER_PARAMETER) <= DASHBOARD_LIMITS.parameters;
+}
+
+function add(page: PageUsage, entry: Section): PageUsage {
+  const u = entry.usage;
+  return {
+    widgets: page.widgets + u.widgets,
+    metrics: page.metrics + u.metrics,
+    bodyCharacters: page.bodyCharacters + u.bodyCharacters,
+    references: page.references + u.references,
+    alarms: page.alarms + entry.alarms.length,
+  };
+}
+
 /**
  * Sections in order, a dashboard's worth at a time: a new dashboard starts when the next section
  * would take this one past a limit. Each dashboard also holds its intro and its status widgets.
  */
 function paginate(sections: Section[], otherAlarms: number, scope: IConstruct): Section[][] {
+  const empty: PageUsage = { widgets: 0, metrics: 0, bodyCharacters: 0, references: 0, alarms: 0 };
   const pages: Section[][] = [[]];
-  let widgets = 0;
-  let metrics = 0;
-  let body = 0;
-  let alarms = otherAlarms;
-  const overhead = (alarmCount: number) => 1 + Math.ceil(alarmCount / DASHBOARD_LIMITS.alarmsPerStatusWidget);
+  let page: PageUsage = { ...empty, alarms: otherAlarms };
   for (const entry of sections) {
-    const fits = (w: number, m: number, b: number, a: number) => w + overhead(a) <= DASHBOARD_LIMITS.widgets
-      && m <= DASHBOARD_LIMITS.metrics && b <= DASHBOARD_LIMITS.bodyCharacters;
     const u = entry.usage;
-    if (u.largestWidgetMetrics > DASHBOARD_LIMITS.metricsPerWidget || !fits(u.widgets, u.metrics, u.bodyCharacters, entry.alarms.length)) {
-      throw new DynamoDbKitError(`one table or consumer needs ${u.widgets} widgets, ${u.metrics} metrics and ${u.bodyCharacters} characters, `
-        + `more than a dashboard holds (${DASHBOARD_LIMITS.widgets}, ${DASHBOARD_LIMITS.metrics}, ${DASHBOARD_LIMITS.bodyCharacters}); `
+    if (u.largestWidgetMetrics > DASHBOARD_LIMITS.metricsPerWidget || !fits(add(empty, entry))) {
+      throw new DynamoDbKitError(`one table or consumer needs ${u.widgets} widgets, ${u.metrics} metrics, ${u.bodyCharacters} characters `
+        + `and ${u.references} parameters, more than a dashboard and its nested stack hold (${DASHBOARD_LIMITS.widgets}, `
+        + `${DASHBOARD_LIMITS.metrics}, ${DASHBOARD_LIMITS.bodyTemplateCharacters}, ${DASHBOARD_LIMITS.parameters}); `
         + 'exclude it with StackDashboard.exclude()', scope);
     }
-    const current = pages[pages.length - 1];
-    if (current.length > 0 && !fits(widgets + u.widgets, metrics + u.metrics, body + u.bodyCharacters, alarms + entry.alarms.length)) {
+    if (pages[pages.length - 1].length > 0 && !fits(add(page, entry))) {
       pages.push([]);
-      widgets = 0;
-      metrics = 0;
-      body = 0;
-      alarms = 0;
+      page = empty;
     }
     pages[pages.length - 1].push(entry);
-    widgets += u.widgets;
-    metrics += u.metrics;
-    body += u.bodyCharacters;
-    alarms += entry.alarms.length;
+    page = add(page, entry);
   }
   return pages;
 }

@@ -1,8 +1,10 @@
+import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 
 /**
- * What one CloudWatch dashboard may hold. A stack whose tables need more gets another dashboard:
- * CloudWatch refuses a body over these limits, and that would fail the deploy.
+ * What one CloudWatch dashboard, and the nested stack that holds it, may hold. A stack whose tables
+ * need more gets another dashboard: CloudWatch refuses a body over these limits, CloudFormation a
+ * template over its own, and either would fail the deploy.
  *
  * - "A DashboardBody ... can include an array of between 0 and 500 widget objects" (CloudWatch API
  *   reference, "Dashboard Body Structure and Syntax",
@@ -21,22 +23,42 @@ export const DASHBOARD_LIMITS = {
   metricsPerWidget: 500,
   alarmsPerStatusWidget: 100,
   /**
-   * The body is inlined in the template, which CloudFormation accepts up to 1 MB from S3
-   * ("CloudFormation quotas", template body size in an Amazon S3 object). AWS states no limit of
-   * the body's own, and a second dashboard does not shrink the template, so the body splits only
-   * where one dashboard alone could not fit a template. Characters of rendered JSON, before
-   * CloudFormation joins the tokens.
+   * CloudFormation takes a template of at most 1 MB from S3 ("The URL must point to a template with
+   * a maximum size of 1 MB", CloudFormation user guide, "Selecting a stack template",
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-using-console-create-stack-template.html;
+   * "Template body size in an Amazon S3 object", CloudFormation quotas,
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
+   * aws-cdk-lib counts it as 1,000,000 characters of the template it writes (TEMPLATE_BODY_MAXIMUM_SIZE
+   * in core/lib/stack.js), and so does the library.
    */
-  bodyCharacters: 1_000_000,
-  /** Beyond this, the dashboards take a quarter of what a template may hold: the stack is warned. */
-  templateShareCharacters: 250_000,
+  templateCharacters: 1_000_000,
+  /**
+   * How much of its nested stack's template one dashboard's body may take: 80 %, where aws-cdk-lib
+   * starts to warn that a template approaches the limit. The rest is for the parameters, the
+   * resource around the body, the longer names the parameters get, and widgets users add.
+   */
+  bodyTemplateCharacters: 800_000,
+  /**
+   * A template declares at most 200 parameters ("Parameters", CloudFormation user guide,
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html),
+   * and a nested dashboard reads each value of the parent stack through one. 180 leaves room for
+   * references in widgets users add.
+   */
+  parameters: 180,
 } as const;
 
 /** What a group of widgets costs against the limits. */
 export interface DashboardUsage {
   readonly widgets: number;
   readonly metrics: number;
+  /** Characters the widgets take in a template, written as aws-cdk-lib writes it (JSON indented by one space). */
   readonly bodyCharacters: number;
+  /**
+   * Values of other resources that the widgets read (a table's name, a function's name): each is
+   * one parameter of the dashboard's nested stack. Counted per group, so a value two groups share
+   * counts twice, which errs on the safe side.
+   */
+  readonly references: number;
   /** The most metrics any one widget of the group retrieves. */
   readonly largestWidgetMetrics: number;
 }
@@ -46,15 +68,36 @@ export interface DashboardUsage {
  * `[namespace, name, ...dimensions]` entry, shown or only used by metric math; an expression is
  * not a metric). `resolve` turns tokens into what the template will hold.
  */
-export function usageOf(widgets: cloudwatch.IWidget[], resolve: (value: unknown) => unknown): DashboardUsage {
+export function usageOf(widgets: cloudwatch.IWidget[], stack: Stack): DashboardUsage {
+  const json = widgets.flatMap(widget => widget.toJson());
   // Resolved first: a graph's metric entries are tokens until then.
-  const rendered = resolve(widgets.flatMap(widget => widget.toJson())) as any[];
+  const rendered = stack.resolve(json) as any[];
   const perWidget = rendered.map(widget => (widget.properties?.metrics ?? [])
     .filter((entry: unknown) => Array.isArray(entry) && typeof entry[0] === 'string').length);
   return {
     widgets: rendered.length,
     metrics: perWidget.reduce((sum: number, count: number) => sum + count, 0),
-    bodyCharacters: JSON.stringify(rendered).length,
+    // As the template holds a body: a string, joined with the values of other resources.
+    bodyCharacters: JSON.stringify(stack.resolve(stack.toJsonString(json)), undefined, 1).length,
+    references: referencesIn(rendered).size,
     largestWidgetMetrics: Math.max(0, ...perWidget),
   };
+}
+
+/** The `Ref`s and `Fn::GetAtt`s of resources in a resolved value; pseudo parameters (`AWS::Region`) are not values of a resource. */
+function referencesIn(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) {
+    value.forEach(entry => referencesIn(entry, found));
+  } else if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value);
+    const [key, argument] = entries.length === 1 ? entries[0] : [undefined, undefined];
+    if (key === 'Ref' && typeof argument === 'string' && !argument.startsWith('AWS::')) {
+      found.add(`Ref ${argument}`);
+    } else if (key === 'Fn::GetAtt') {
+      found.add(`GetAtt ${JSON.stringify(argument)}`);
+    } else {
+      entries.forEach(([, entry]) => referencesIn(entry, found));
+    }
+  }
+  return found;
 }

@@ -38,7 +38,6 @@ export enum Guidance {
   REUSED_ENDPOINT_POLICY = 'DynamoDbChecks::EndpointPolicyReviewed',
   ALARM_TOPIC_NOT_VERIFIED = 'DynamoDbChecks::AlarmTopicAcceptsCloudWatch',
   ALARM_TOPIC_NOT_SUBSCRIBED = 'DynamoDbChecks::AlarmTopicSubscribed',
-  DASHBOARD_TEMPLATE_SIZE = 'DynamoDbChecks::DashboardFitsTemplate',
 }
 
 /**
