@@ -100,13 +100,33 @@ export function loosenedIn(config: TableConfig): Record<Loosenable, boolean> {
   const l = config.loosened;
   return {
     pitr: l.pitrOff,
-    deletionProtection: l.deletionProtectionOff,
+    // removalPolicy DESTROY is the one setting of a removable dev table: its one finding covers the
+    // deletion protection and the backup it turns off (README, "A removable dev stack").
+    deletionProtection: l.deletionProtectionOff && !l.destroy,
     retain: l.destroy,
     cmk: config.encryption === 'awsManaged' || config.encryption === 'awsOwned',
     insights: l.insightsOff,
-    backup: l.backupOff,
+    backup: l.backupOff && !l.destroy,
     alarms: l.alarmsNone,
   };
+}
+
+/** What the template must show: a removable table has no deletion protection and no backup either. */
+function effectiveIn(config: TableConfig) {
+  const l = config.loosened;
+  return {
+    ...loosenedIn(config),
+    deletionProtection: l.deletionProtectionOff || l.destroy,
+    backup: l.backupOff || l.destroy,
+    // The keys the library makes go with a removable table, after KMS's shortest wait.
+    keyDeletion: l.destroy ? { policy: 'Delete', pendingDays: 7 } : { policy: 'Retain', pendingDays: undefined },
+  };
+}
+
+/** Whether a key resource is one the library made, rotated, with the deletion its table implies. */
+function keyAsExpected(key: any, config: TableConfig): boolean {
+  const { policy, pendingDays } = effectiveIn(config).keyDeletion;
+  return key.DeletionPolicy === policy && key.Properties.EnableKeyRotation === true && key.Properties.PendingWindowInDays === pendingDays;
 }
 
 const ack = (id: string) => `[ack: ${id}]`;
@@ -124,7 +144,7 @@ export function checkTableDefaults(config: TableConfig, s: Synthesized): string[
     return [`expected 1 AWS::DynamoDB::GlobalTable in ${STACK_ID}, found ${tables.length}`];
   }
   const [logicalId, table] = tables[0];
-  const loose = loosenedIn(config);
+  const loose = effectiveIn(config);
   const props = table.Properties;
   const expectedRegions = [ENV.region, ...config.replicas.map(r => r.region)].sort();
   const replicas: any[] = props.Replicas ?? [];
@@ -180,18 +200,19 @@ export function checkTableDefaults(config: TableConfig, s: Synthesized): string[
     if (config.encryption === 'default') {
       const keyStack = s.templates.get(`${STACK_ID}-DynamoDbKitReplicas-${replica.region}`);
       const keys = keyStack ? Object.values<any>(keyStack.Resources).filter(r => r.Type === 'AWS::KMS::Key') : [];
-      if (keys.length !== 1 || keys[0].DeletionPolicy !== 'Retain' || keys[0].Properties.EnableKeyRotation !== true) {
-        violations.push(`replica ${replica.region}: expected one retained, rotated key in its ReplicaKeyStack, found ${JSON.stringify(keys)}`);
+      if (keys.length !== 1 || !keyAsExpected(keys[0], config)) {
+        violations.push(`replica ${replica.region}: expected one rotated key (${JSON.stringify(loose.keyDeletion)}) in its ReplicaKeyStack, found ${JSON.stringify(keys)}`);
       }
     }
   }
 
-  // The library's table key (DESIGN.md: every key it makes has rotation on and is retained).
+  // The library's table key (DESIGN.md: every key it makes has rotation on and is retained, except
+  // a removable table's).
   if (config.encryption === 'default') {
     const keys = Object.entries<any>(template.Resources)
       .filter(([id, r]) => r.Type === 'AWS::KMS::Key' && s.paths.get(`${STACK_ID}/${id}`) === `${STACK_ID}/${TABLE_ID}Key/Resource`);
-    if (keys.length !== 1 || keys[0][1].DeletionPolicy !== 'Retain' || keys[0][1].Properties.EnableKeyRotation !== true) {
-      violations.push(`expected the table's key ${STACK_ID}/${TABLE_ID}Key, retained and rotated, found ${JSON.stringify(keys)}`);
+    if (keys.length !== 1 || !keyAsExpected(keys[0][1], config)) {
+      violations.push(`expected the table's key ${STACK_ID}/${TABLE_ID}Key, rotated (${JSON.stringify(loose.keyDeletion)}), found ${JSON.stringify(keys)}`);
     }
   }
 
