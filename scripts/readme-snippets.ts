@@ -22,6 +22,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as ts from 'typescript';
 
 const root = path.join(__dirname, '..');
 
@@ -144,9 +145,6 @@ export function snippetApp(snippet: Snippet): string {
  * `sidelineImports`): import declarations and `declare` statements move to the top of the file.
  */
 function sidelineImports(source: string): { imports: string; statements: string } {
-  // The typescript package is a dev dependency, loaded only when a snippet is built.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ts: typeof import('typescript') = require('typescript');
   const file = ts.createSourceFile('snippet.ts', source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   let imports = '';
   let statements = '';
