@@ -134,8 +134,9 @@ export interface StreamConsumerOptions {
    * policies of the account grant its use, as the default key policy does.
    *
    * The default key is one that exists already, not a new key per consumer (a key costs $1 a
-   * month): the table's customer-managed key when the app made it in the consumer's account and
-   * region, else one `HardenedKey` per stack (`DynamoDbKitFailureQueueKey`) that every such
+   * month): the table's customer-managed key when the app made it in the consumer's stack (a key
+   * from another stack would reach the queue as an import, which Control Tower's CT.SQS.PR.2 does
+   * not accept), else one `HardenedKey` per stack (`DynamoDbKitFailureQueueKey`) that every such
    * consumer's queue shares. With the table key, whoever may use that key and receive from the
    * queue may read its messages; they hold only the coordinates of failed batches (shard and
    * sequence numbers), not the records, which the table key's users are trusted with already.

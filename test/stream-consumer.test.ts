@@ -754,6 +754,20 @@ describe('two stacks: a table in a data stack, its handler in a service stack', 
     Template.fromStack(data).resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
   });
 
+  test('the consumer\'s failure queue is encrypted with a key of its own stack, not the table key of the other', () => {
+    // GIVEN
+    const { service, table, handler } = twoStacks();
+
+    // WHEN
+    const consumer = table.addStreamConsumer('Projector', { handler });
+
+    // THEN: Control Tower's CT.SQS.PR.2 accepts a KmsMasterKeyId only from the same template
+    expect(consumer.failureQueue.encryptionMasterKey!.node.path).toEqual('Service/DynamoDbKitFailureQueueKey');
+    const template = Template.fromStack(service);
+    const [serviceKey] = Object.keys(template.findResources('AWS::KMS::Key')).filter(id => id.startsWith('DynamoDbKitFailureQueueKey'));
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [serviceKey, 'Arn'] } });
+  });
+
   test('a handler in a nested stack of the service stack works too', () => {
     const app = new App();
     const data = new Stack(app, 'Data', { env: ENV });

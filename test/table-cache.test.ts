@@ -119,6 +119,15 @@ describe('the cluster', () => {
   });
 });
 
+test('the cluster acknowledges cfn-lint\'s W3010 (literal zones), which CT.DAX.PR.2 demands: cdk synth --strict stops on it', () => {
+  // GIVEN / WHEN
+  const { cache } = build();
+
+  // THEN: the namespace is aws-cdk-lib's for its "CloudFormation Validate" plugin
+  const acknowledged = cache.cluster.node.metadata.filter(entry => entry.type === 'aws:cdk:acknowledged-rules').map(entry => entry.data);
+  expect(acknowledged).toEqual([{ 'CloudFormation-Validate::W3010': expect.stringContaining('CT.DAX.PR.2') }]);
+});
+
 describe('a single node or two', () => {
   test('replicationFactor 1 is one node in one zone, with the warning CacheFaultTolerant', () => {
     const { stack } = build({ replicationFactor: 1 });

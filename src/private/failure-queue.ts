@@ -22,7 +22,7 @@ export const FAILURE_RETENTION = Duration.days(14);
  *
  * The key, unless `queueProps` choose one or another encryption:
  * - the table's customer-managed key, when the app made it (a `kms.Key`, not an imported one) in
- *   the consumer's account and region. No key is added: a key costs $1 a month and its rotation.
+ *   the consumer's stack. No key is added: a key costs $1 a month and its rotation.
  *   Whoever may use the table key may then decrypt the queue's messages too, once they may also
  *   receive them (sqs:ReceiveMessage on the queue). That widens nothing that matters: a message
  *   holds only the failed batch's coordinates (shard id, sequence numbers, times), not its
@@ -73,10 +73,12 @@ export function createFailureQueue(scope: Construct, table: dynamodb.ITable, que
 /** The tables whose consumers' queues the shared key encrypts: it is deleted with the stack when they all are. */
 const TABLES_SERVED = new WeakMap<kms.IKey, dynamodb.ITable[]>();
 
-/** The table's key when the app owns it in the consumer's account and region, else the stack's shared key. */
+/** The table's key when the app owns it in the consumer's stack, else the stack's shared key. */
 function defaultFailureQueueKey(scope: IConstruct, table: dynamodb.ITable): kms.IKey {
   const tableKey = table.encryptionKey;
-  if (tableKey instanceof kms.Key && sameEnvironment(tableKey, scope)) {
+  // Same stack, not only the same account and region: Control Tower's CT.SQS.PR.2 passes a queue key
+  // only as a string or a reference within the template, never an import from another stack.
+  if (tableKey instanceof kms.Key && Stack.of(tableKey) === Stack.of(scope)) {
     return tableKey;
   }
   const stack = Stack.of(scope);
@@ -89,15 +91,4 @@ function defaultFailureQueueKey(scope: IConstruct, table: dynamodb.ITable): kms.
   });
   TABLES_SERVED.set(key, [...(TABLES_SERVED.get(key) ?? []), table]);
   return key;
-}
-
-/**
- * KMS keys are regional, and SQS uses a key of the queue's region; the account must match for the
- * consumer's IAM policy to be enough. Environment-agnostic stacks compare equal through the same
- * pseudo-parameter tokens.
- */
-function sameEnvironment(key: IConstruct, scope: IConstruct): boolean {
-  const keyStack = Stack.of(key);
-  const stack = Stack.of(scope);
-  return keyStack.region === stack.region && keyStack.account === stack.account;
 }
