@@ -39,3 +39,15 @@ test('cannot decide a plan whose vault is not in the template', () => {
 
   expect(verdictsOf(stack, RULE, LOCK)).toEqual({ failing: [], undecided: [{ resourceLogicalId: logicalId(table), locations: ['Properties'] }] });
 });
+
+test('cannot decide a selection whose plan is not in the template', () => {
+  // GIVEN a selection into a plan of another stack, named by its id
+  const stack = newStack();
+  const table = new dynamodb.Table(stack, 'Table', { partitionKey: PK });
+  new backup.CfnBackupSelection(stack, 'Selection', {
+    backupPlanId: 'plan-of-another-stack',
+    backupSelection: { selectionName: 'Tables', iamRoleArn: 'arn:aws:iam::111111111111:role/backup', resources: [table.tableArn] },
+  });
+
+  expect(verdictsOf(stack, RULE, LOCK)).toEqual({ failing: [], undecided: [{ resourceLogicalId: logicalId(table), locations: ['Properties'] }] });
+});
