@@ -92,6 +92,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 60_000,
       // Jest's default on a 2-core machine is one worker; two cut the suite from ~166 s to ~122 s here.
       maxWorkers: 2,
+      // Turns off aws-cdk-lib's built-in CloudFormation Validate run, which costs ~11 s of CPU per
+      // test file (see the file); the tests that read its report register it themselves.
+      setupFiles: ['<rootDir>/test/jest-setup.ts'],
     },
   },
   // ts-jest runs with isolatedModules, so only tsc finds type errors in tests.

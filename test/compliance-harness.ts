@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
+import { addCloudFormationValidate } from './cfn-validate';
 import { addComplianceChecks } from '../examples/compliance';
 
 /** One finding of a validation report. */
@@ -22,13 +23,14 @@ export interface ComplianceResult {
 
 /**
  * Synthesizes an app with every compliance plugin registered (five cdk-nag packs, the Control
- * Tower rules and DynamoDbChecks) and reads `validation-report.json`, which is where acknowledged
- * findings and their reasons are recorded.
+ * Tower rules and DynamoDbChecks), and aws-cdk-lib's CloudFormation Validate (cfn-lint schema rules),
+ * and reads `validation-report.json`, which is where acknowledged findings and their reasons are recorded.
  */
 export function synthWithChecks(build: (app: App) => void): ComplianceResult {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-dynamodb-kit-'));
   const app = new App({ outdir });
   addComplianceChecks(app);
+  addCloudFormationValidate(app);
   build(app);
   try {
     app.synth();

@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { CfnKey } from 'aws-cdk-lib/aws-kms';
+import { addCloudFormationValidate } from '../cfn-validate';
 import { ENV, STACK_ID, TABLE_ID, TABLE_PATH, TableConfig, build, tableProps } from './generators';
 import { ProductionTable } from '../../src';
 
@@ -29,11 +30,22 @@ export interface Synthesized {
   readonly schemaFindings: string[];
 }
 
+export interface SynthesizeOptions {
+  /**
+   * Run aws-cdk-lib's CloudFormation Validate (the schema check, `schemaFindings`).
+   * @default true
+   */
+  readonly schema?: boolean;
+}
+
 /** Synthesizes `config` into a fresh app in a temporary directory, which is removed again. */
-export function synthesize(config: TableConfig): Synthesized {
+export function synthesize(config: TableConfig, options: SynthesizeOptions = {}): Synthesized {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'prop-'));
   try {
     const app = new App({ outdir });
+    if (options.schema ?? true) {
+      addCloudFormationValidate(app);
+    }
     const { userPaths } = build(app, config);
     const assembly = app.synth();
     const templates = new Map<string, any>();
