@@ -54,7 +54,9 @@ describe('the simulator resolves intrinsics as CloudFormation does', () => {
   test.each([
     [{ Ref: 'Missing' }, /no resource Missing/],
     [{ 'Fn::GetAtt': ['Key', 'Nothing'] }, /no attribute Nothing/],
-    [{ 'Fn::ImportValue': 'x' }, /does not resolve Fn::ImportValue/],
+    [{ 'Fn::ImportValue': 'x' }, /Fn::ImportValue needs the other stacks of the app/],
+    [{ 'Fn::GetStackOutput': { StackName: 'Keys', OutputName: 'Arn' } }, /Fn::GetStackOutput needs the other stacks of the app/],
+    [{ 'Fn::Base64': 'x' }, /does not resolve Fn::Base64/],
     [{ 'Fn::Select': [5, ['a']] }, /out of range/],
     [{ 'Fn::If': ['Unknown', 1, 2] }, /no condition Unknown/],
   ])('%j cannot be resolved, and says why', (fragment, message) => {

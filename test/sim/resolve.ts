@@ -26,6 +26,7 @@ interface Resource {
 
 export interface CfnTemplate {
   readonly Resources?: Record<string, Resource>;
+  readonly Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
   readonly Conditions?: Record<string, unknown>;
   readonly Parameters?: Record<string, { Default?: unknown }>;
 }
@@ -33,8 +34,31 @@ export interface CfnTemplate {
 /** A stream label, as DynamoDB renders it in a stream ARN. */
 export const STREAM_LABEL = '2026-01-01T00:00:00.000';
 
+/**
+ * The values other stacks of the app pass to this one: an export read with `Fn::ImportValue`, or a
+ * stack output read with `Fn::GetStackOutput` (a weak reference, also across regions).
+ */
+export interface CrossStackValues {
+  importValue(exportName: string): unknown;
+  stackOutput(stackName: string, outputName: string): unknown;
+}
+
 export class TemplateResolver {
-  constructor(private readonly template: CfnTemplate, public readonly env: SimEnv) {}
+  constructor(private readonly template: CfnTemplate, public readonly env: SimEnv, private readonly crossStack?: CrossStackValues) {}
+
+  /** The value of one of this template's outputs, resolved. */
+  public output(outputName: string): unknown {
+    const output = this.template.Outputs?.[outputName];
+    if (!output) {
+      throw new Error(`The template of ${this.env.stackName} has no output ${outputName}`);
+    }
+    return this.resolve(output.Value);
+  }
+
+  /** The name of the output that exports `exportName`, if this template has one. */
+  public exporting(exportName: string): string | undefined {
+    return Object.entries(this.template.Outputs ?? {}).find(([, output]) => output.Export && this.resolve(output.Export.Name) === exportName)?.[0];
+  }
 
   /** A fragment of the template with every intrinsic resolved. */
   public resolve(fragment: unknown): any {
@@ -182,9 +206,22 @@ export class TemplateResolver {
       }
       case 'Fn::Equals': case 'Fn::Not': case 'Fn::And': case 'Fn::Or': case 'Condition':
         return this.evaluate({ [name]: value });
+      case 'Fn::ImportValue':
+        return this.across(name, value).importValue(String(this.resolve(value)));
+      case 'Fn::GetStackOutput': {
+        const { StackName: stackName, OutputName: outputName } = this.resolve(value);
+        return this.across(name, value).stackOutput(String(stackName), String(outputName));
+      }
       default:
         throw new Error(`The simulator's resolver does not resolve ${name}: ${JSON.stringify(value)}`);
     }
+  }
+
+  private across(name: string, value: unknown): CrossStackValues {
+    if (!this.crossStack) {
+      throw new Error(`${name} needs the other stacks of the app: ${JSON.stringify(value)}`);
+    }
+    return this.crossStack;
   }
 
   private refOf(target: string): any {

@@ -13,7 +13,7 @@
 import { runSimulation, type EvaluationResult } from '@cloud-copilot/iam-simulate';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { CfnTemplate, SimEnv, TemplateResolver } from './resolve';
+import { CfnTemplate, CrossStackValues, SimEnv, TemplateResolver } from './resolve';
 import { ACCOUNT, REGION } from '../fixtures';
 
 export type Decision = EvaluationResult;
@@ -84,18 +84,13 @@ export function sessionOf(roleArn: string, session = 'session'): string {
 export class SimulatedStack {
   public static of(stack: Stack, env?: Partial<SimEnv>): SimulatedStack {
     const template = Template.fromStack(stack).toJSON() as CfnTemplate;
-    return new SimulatedStack(template, {
-      account: env?.account ?? resolvedOr(stack.account, ACCOUNT),
-      region: env?.region ?? resolvedOr(stack.region, REGION),
-      partition: env?.partition ?? 'aws',
-      stackName: env?.stackName ?? stack.stackName,
-    });
+    return new SimulatedStack(template, simEnvOf(stack, env), appValues(stack));
   }
 
   public readonly resolver: TemplateResolver;
 
-  constructor(public readonly template: CfnTemplate, public readonly env: SimEnv) {
-    this.resolver = new TemplateResolver(template, env);
+  constructor(public readonly template: CfnTemplate, public readonly env: SimEnv, crossStack?: CrossStackValues) {
+    this.resolver = new TemplateResolver(template, env, crossStack);
   }
 
   /** The logical IDs of the resources of a type, optionally filtered by their raw properties. */
@@ -235,6 +230,41 @@ function defaultArnAttribute(type: string | undefined): string {
     case 'AWS::Backup::BackupPlan': return 'BackupPlanArn';
     default: return 'Arn';
   }
+}
+
+function simEnvOf(stack: Stack, env?: Partial<SimEnv>): SimEnv {
+  return {
+    account: env?.account ?? resolvedOr(stack.account, ACCOUNT),
+    region: env?.region ?? resolvedOr(stack.region, REGION),
+    partition: env?.partition ?? 'aws',
+    stackName: env?.stackName ?? stack.stackName,
+  };
+}
+
+/**
+ * What the other stacks of a stack's app export and output, resolved in their own account and
+ * region, so that a policy naming a resource of another stack is simulated with its real ARN.
+ */
+function appValues(stack: Stack): CrossStackValues {
+  const others = () => stack.node.root.node.findAll()
+    .filter((construct): construct is Stack => Stack.isStack(construct) && construct !== stack)
+    .map(other => new TemplateResolver(Template.fromStack(other).toJSON() as CfnTemplate, simEnvOf(other), appValues(other)));
+  return {
+    importValue: exportName => {
+      const found = others().map(other => ({ other, output: other.exporting(exportName) })).find(candidate => candidate.output);
+      if (!found) {
+        throw new Error(`No stack of the app exports ${exportName}`);
+      }
+      return found.other.output(found.output!);
+    },
+    stackOutput: (stackName, outputName) => {
+      const found = others().find(other => other.env.stackName === stackName);
+      if (!found) {
+        throw new Error(`The app has no stack ${stackName}`);
+      }
+      return found.output(outputName);
+    },
+  };
 }
 
 function resolvedOr(value: string, fallback: string): string {

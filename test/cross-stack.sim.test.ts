@@ -1,0 +1,126 @@
+/**
+ * Simulated authorization of the access paths that cross stacks: a stream consumer placed in its
+ * handler's stack (its failure queue encrypted with that stack's own key, CT.SQS.PR.2), and a grant
+ * on a global table to a role of a stack in a replica's region (the replica key named by its ARN).
+ * Policies that name another stack's resource (`Fn::ImportValue`, `Fn::GetStackOutput`) resolve to
+ * that resource's ARN in its own account and region (test/sim/simulator.ts). Each request carries
+ * the keys AWS sends (test/sim/context.ts).
+ */
+import { App, PhysicalName, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ProductionTable } from '../src';
+import { ACCOUNT, envIn, pk, REGION } from './fixtures';
+import { kmsViaService, roleRequest } from './sim/context';
+import { STREAM_LABEL } from './sim/resolve';
+import { decide, SimulatedStack } from './sim/simulator';
+
+type Context = Record<string, string | string[]>;
+const REPLICA_REGION = 'us-east-1';
+
+describe('a consumer in its handler\'s stack, reading a table of a data stack', () => {
+  const app = new App();
+  const data = new Stack(app, 'Data', { env: envIn(REGION) });
+  const service = new Stack(app, 'Service', { env: envIn(REGION) });
+  const orders = new ProductionTable(data, 'Orders', { partitionKey: pk });
+  const handler = new lambda.Function(service, 'Projector', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({ batchItemFailures: [] });'),
+  });
+  orders.addStreamConsumer('Projection', { handler });
+
+  const dataSim = SimulatedStack.of(data);
+  const sim = SimulatedStack.of(service);
+  const role = sim.role(service.getLogicalId(handler.role!.node.defaultChild as iam.CfnRole));
+  const tableId = dataSim.only('AWS::DynamoDB::GlobalTable');
+  const tableKey = dataSim.only('AWS::KMS::Key', p => p.Description === 'Encrypts the DynamoDB table Data/Orders');
+  const queue = sim.only('AWS::SQS::Queue');
+  const queueKey = sim.only('AWS::KMS::Key', p => String(p.Description).startsWith('Encrypts the stream failure queues'));
+  const viaService = (service_: 'dynamodb' | 'sqs'): Context =>
+    roleRequest(role.arn, { 'aws:ViaAWSService': 'true', ...kmsViaService(service_, REGION, ACCOUNT) });
+  const byRole = (action: string, resource: string, context: Context, resourcePolicy?: any) => decide({
+    principal: role.session, action, resource, context, identityPolicies: role.policies, resourcePolicy,
+  });
+
+  test('the failure queue is encrypted with the service stack\'s own key, not one imported from the data stack', () => {
+    expect(sim.properties(queue).KmsMasterKeyId).toEqual(sim.arn(queueKey));
+  });
+
+  test('the role reads the data stack\'s table stream, and no other', async () => {
+    const streamArn = dataSim.arn(tableId, 'StreamArn');
+    expect(await byRole('dynamodb:GetRecords', streamArn, roleRequest(role.arn))).toBe('Allowed');
+    const otherStream = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/Invoices/stream/${STREAM_LABEL}`;
+    expect(await byRole('dynamodb:GetRecords', otherStream, roleRequest(role.arn))).toBe('ImplicitlyDenied');
+  });
+
+  test('the role decrypts the stream with the data stack\'s table key through DynamoDB only', async () => {
+    const keyArn = dataSim.arn(tableKey);
+    const keyPolicy = dataSim.keyPolicy(tableKey);
+    expect(await byRole('kms:Decrypt', keyArn, viaService('dynamodb'), keyPolicy)).toBe('Allowed');
+    expect(await byRole('kms:Decrypt', keyArn, viaService('sqs'), keyPolicy)).toBe('ImplicitlyDenied');
+    expect(await byRole('kms:Decrypt', keyArn, roleRequest(role.arn), keyPolicy)).toBe('ImplicitlyDenied');
+  });
+
+  test('the role sends failures to its queue, with the service stack\'s key through SQS only', async () => {
+    expect(await byRole('sqs:SendMessage', sim.arn(queue), roleRequest(role.arn), sim.queuePolicy(queue))).toBe('Allowed');
+    const keyArn = sim.arn(queueKey);
+    const keyPolicy = sim.keyPolicy(queueKey);
+    expect(await byRole('kms:GenerateDataKey', keyArn, viaService('sqs'), keyPolicy)).toBe('Allowed');
+    expect(await byRole('kms:GenerateDataKey', keyArn, viaService('dynamodb'), keyPolicy)).toBe('ImplicitlyDenied');
+    expect(await byRole('kms:GenerateDataKey', dataSim.arn(tableKey), viaService('sqs'), dataSim.keyPolicy(tableKey))).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('a grant on a global table to a role of a stack in the replica\'s region', () => {
+  // The replica key's ARN and the table's cross regions: the app chooses weak references.
+  const app = new App({ context: { '@aws-cdk/core:defaultCrossStackReferences': 'weak' } });
+  const tables = new Stack(app, 'Tables', { env: envIn(REGION) });
+  const reader = new Stack(app, 'Reader', { env: envIn(REPLICA_REGION) });
+  const profiles = new ProductionTable(tables, 'Profiles', { partitionKey: pk, replicas: [{ region: REPLICA_REGION }] });
+  // A role used in another region than its stack needs a name known at synth (aws-cdk-lib's rule).
+  const role = new iam.Role(reader, 'Reader', { assumedBy: new iam.AccountRootPrincipal(), roleName: PhysicalName.GENERATE_IF_NEEDED });
+  profiles.grantReadData(role);
+
+  const sim = SimulatedStack.of(reader);
+  const keyStack = app.node.findAll().find((c): c is Stack => Stack.isStack(c) && c.region === REPLICA_REGION && c !== reader)!;
+  const keySim = SimulatedStack.of(keyStack);
+  const replicaKey = keySim.only('AWS::KMS::Key');
+  const who = sim.role(reader.getLogicalId(role.node.defaultChild as iam.CfnRole));
+  const inReplicaRegion = (service: 'dynamodb' | 'sqs'): Context =>
+    roleRequest(who.arn, { 'aws:ViaAWSService': 'true', ...kmsViaService(service, REPLICA_REGION, ACCOUNT) });
+  const byRole = (action: string, resource: string, context: Context, resourcePolicy?: any) => decide({
+    principal: who.session, action, resource, context, identityPolicies: who.policies, resourcePolicy,
+  });
+
+  test('the role decrypts with the replica\'s key in its region through DynamoDB', async () => {
+    expect(await byRole('kms:Decrypt', keySim.arn(replicaKey), inReplicaRegion('dynamodb'), keySim.keyPolicy(replicaKey))).toBe('Allowed');
+  });
+
+  test('the grant names the replica key by its ARN', () => {
+    expect(kmsResources()).toContain(keySim.arn(replicaKey));
+  });
+
+  // KNOWN DEFECT, in the README ("Global tables", Grants): for a grantee whose stack is in another
+  // region than the table's, aws-kms's Key.grant of the table key adds kms:Decrypt and
+  // kms:DescribeKey on "*" to the grantee's identity policy (it cannot name a key of another
+  // region). These two tests are marked failing: they pass while the defect exists, and fail, to
+  // be unmarked, once it is fixed.
+  test.failing('KNOWN DEFECT: the grant names no key as "*"', () => {
+    expect(kmsResources()).not.toContain('*');
+  });
+
+  test.failing('KNOWN DEFECT: the role may not use the replica key through another service, nor a key it was not granted', async () => {
+    expect(await byRole('kms:Decrypt', keySim.arn(replicaKey), inReplicaRegion('sqs'), keySim.keyPolicy(replicaKey))).toBe('ImplicitlyDenied');
+    const otherKey = `arn:aws:kms:${REPLICA_REGION}:${ACCOUNT}:key/00000000-0000-4000-8000-000000000000`;
+    expect(await byRole('kms:Decrypt', otherKey, inReplicaRegion('dynamodb'), keySim.keyPolicy(replicaKey))).toBe('ImplicitlyDenied');
+  });
+
+  /** The resources of the role's KMS statements. */
+  function kmsResources(): string[] {
+    return who.policies.flatMap(policy => policy.Statement)
+      .filter((statement: any) => [statement.Action].flat().some((action: string) => action.startsWith('kms:')))
+      .flatMap((statement: any) => [statement.Resource].flat());
+  }
+});
+
