@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { AlarmActions } from './alarm-actions';
 import { relativePath, replicaRegionStackPlacement } from './private/replica-region';
+import { sharedConstruct } from './private/shared-construct';
 import { RenderedTable } from './private/table-introspection';
 import { Kinds, required, validateKind } from './private/validation';
 import { TableAlarms, TableAlarmsOptions } from './table-alarms';
@@ -35,14 +36,10 @@ export class ReplicaAlarmStack extends Stack {
     validateKind('region', region, required(Kinds.string));
     const { stage, id } = replicaRegionStackPlacement(tableStack, region, 'the replica alarms', 'DynamoDbKitReplicaAlarms',
       'Create the stack in an App, or set replicaAlarms to false and alarm on the replica in a stack of your own');
-    const existing = stage.node.tryFindChild(id);
-    if (existing instanceof ReplicaAlarmStack) {
-      return existing;
-    }
-    return new ReplicaAlarmStack(stage, id, tableStack, {
+    return sharedConstruct(stage, id, ReplicaAlarmStack, () => new ReplicaAlarmStack(stage, id, tableStack, {
       env: { account: Token.isUnresolved(tableStack.account) ? undefined : tableStack.account, region },
       description: `CloudWatch alarms of the ${region} replicas of the DynamoDB global tables in stack ${tableStack.stackName} (cdk-dynamodb-kit)`,
-    });
+    }));
   }
 
   /** The stack whose tables' replicas these alarms watch. */
