@@ -95,6 +95,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Turns off aws-cdk-lib's built-in CloudFormation Validate run, which costs ~11 s of CPU per
       // test file (see the file); the tests that read its report register it themselves.
       setupFiles: ['<rootDir>/test/jest-setup.ts'],
+      // The tests' CfnGuardValidator gives cfn-guard only the Control Tower rule files that name a
+      // type of the templates: the same report, ~2.5 s less per synth (test/relevant-rules-guard.ts).
+      moduleNameMapper: { '^@cdklabs/cdk-validator-cfnguard$': '<rootDir>/test/relevant-rules-guard.ts' },
     },
   },
   // ts-jest runs with isolatedModules, so only tsc finds type errors in tests.
