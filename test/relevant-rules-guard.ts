@@ -16,10 +16,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 // The real plugin, by its file: the package name itself is mapped to this module.
-import { CfnGuardValidator as AllRulesValidator, CfnGuardValidatorProps } from '@cdklabs/cdk-validator-cfnguard/lib/plugin';
+import { CfnGuardValidator as AllRulesValidator, type CfnGuardValidatorProps } from '@cdklabs/cdk-validator-cfnguard/lib/plugin';
 import { IPolicyValidationContextBeta1, PolicyValidationPluginReportBeta1 } from 'aws-cdk-lib';
-
-export { CfnGuardValidatorProps };
 
 /** The Control Tower rules directory that the plugin reads when `controlTowerRulesEnabled` is set. */
 export const CONTROL_TOWER_RULES = path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'rules', 'control-tower', 'cfn-guard');
