@@ -21,16 +21,29 @@ export interface ComplianceResult {
   readonly acknowledged: Finding[];
 }
 
+/** Which checks besides the seven compliance plugins run. */
+export interface CheckOptions {
+  /**
+   * Also aws-cdk-lib's CloudFormation Validate (cfn-lint schema rules), which `cdk synth` runs by
+   * default. Its engine costs about 7 s to start in each test file, so a file whose templates the
+   * compliance scenarios (test/compliance.test.ts) already put through it may leave it out.
+   * @default true
+   */
+  readonly schema?: boolean;
+}
+
 /**
  * Synthesizes an app with every compliance plugin registered (five cdk-nag packs, the Control
  * Tower rules and DynamoDbChecks), and aws-cdk-lib's CloudFormation Validate (cfn-lint schema rules),
  * and reads `validation-report.json`, which is where acknowledged findings and their reasons are recorded.
  */
-export function synthWithChecks(build: (app: App) => void): ComplianceResult {
+export function synthWithChecks(build: (app: App) => void, options: CheckOptions = {}): ComplianceResult {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-dynamodb-kit-'));
   const app = new App({ outdir });
   addComplianceChecks(app);
-  addCloudFormationValidate(app);
+  if (options.schema ?? true) {
+    addCloudFormationValidate(app);
+  }
   build(app);
   try {
     app.synth();

@@ -41,7 +41,8 @@ describe('HardenedKey', () => {
   });
 
   test('passes the Control Tower KMS rules and the cdk-nag packs on its own', () => {
-    const result = synthWithChecks(app => new HardenedKey(new Stack(app, 'Stack'), 'Key', { description: 'test key' }));
+    // The seven plugins; the library's keys go through cfn-lint in every compliance scenario.
+    const result = synthWithChecks(app => new HardenedKey(new Stack(app, 'Stack'), 'Key', { description: 'test key' }), { schema: false });
 
     expect(listFindings(result.unacknowledged)).toEqual('');
   });
