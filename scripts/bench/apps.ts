@@ -127,21 +127,23 @@ export function buildL2Stack(stack: Stack, tables: number): void {
     });
     handler.addEventSource(source);
 
-    // The library's alarms, kind for kind: per cause of throttling for the table and its GSI, system errors
-    // over the ten data-plane operations, then the consumer's lag, failures, failure queue and drops.
+    // The library's alarms, kind for kind: one per cause of throttling that covers the table and its GSI
+    // by metric math, system errors over the ten data-plane operations, then the consumer's lag,
+    // failures, failure queue and drops.
     const alarms: cloudwatch.Alarm[] = [];
-    for (const index of [undefined, GSI.indexName]) {
-      const dimensions = { TableName: table.tableName, ...index ? { GlobalSecondaryIndexName: index } : {} };
-      for (const [cause, read, write] of [
-        ['HotKey', 'ReadKeyRangeThroughputThrottleEvents', 'WriteKeyRangeThroughputThrottleEvents'],
-        ['AccountLimit', 'ReadAccountLimitThrottleEvents', 'WriteAccountLimitThrottleEvents'],
-      ]) {
-        alarms.push(new cloudwatch.MathExpression({
-          expression: 'm0 + m1',
-          usingMetrics: { m0: dynamoMetric(read, dimensions), m1: dynamoMetric(write, dimensions) },
-          period: Duration.minutes(1),
-        }).createAlarm(scope, `${index ?? 'Table'}${cause}Throttles`, threeOfFiveMinutes()));
-      }
+    for (const [cause, read, write] of [
+      ['HotKey', 'ReadKeyRangeThroughputThrottleEvents', 'WriteKeyRangeThroughputThrottleEvents'],
+      ['AccountLimit', 'ReadAccountLimitThrottleEvents', 'WriteAccountLimitThrottleEvents'],
+    ]) {
+      const metrics = [undefined, GSI.indexName].flatMap(index => {
+        const dimensions = { TableName: table.tableName, ...index ? { GlobalSecondaryIndexName: index } : {} };
+        return [dynamoMetric(read, dimensions), dynamoMetric(write, dimensions)];
+      });
+      alarms.push(new cloudwatch.MathExpression({
+        expression: metrics.map((_, n) => `m${n}`).join(' + '),
+        usingMetrics: Object.fromEntries(metrics.map((metric, n) => [`m${n}`, metric])),
+        period: Duration.minutes(1),
+      }).createAlarm(scope, `${cause}Throttles`, threeOfFiveMinutes()));
     }
     const operations = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem',
       'BatchWriteItem', 'TransactGetItems', 'TransactWriteItems'];
