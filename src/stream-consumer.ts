@@ -233,7 +233,9 @@ export class StreamConsumer extends Construct {
         this,
       );
     }
-    refuseSecondMapping(this, props.table, props.handler);
+    // The app's other consumers, found once: a walk of the whole tree is most of what the two checks cost.
+    const others = this.node.root.node.findAll().filter((c): c is StreamConsumer => c instanceof StreamConsumer && c !== this);
+    refuseSecondMapping(this, others, props.table, props.handler);
     const role = handlerRole(this, props.handler);
     this.table = props.table;
     this.handler = props.handler;
@@ -271,7 +273,7 @@ export class StreamConsumer extends Construct {
       warnLoosened(this, LoosenedDefault.STREAM_STARTS_AT_LATEST,
         'startingPosition is LATEST: records written before the mapping is created (or re-created) are never processed.');
     }
-    warnOnReaders(this);
+    warnOnReaders(this, others);
   }
 
   private createPolicy(table: dynamodb.ITable, streamArn: string, role: iam.IRole): iam.ManagedPolicy {
@@ -467,14 +469,12 @@ function handlerRole(scope: IConstruct, handler: lambda.IFunction): iam.IRole {
 /**
  * DynamoDB throttles more than two readers per stream shard, and AWS advises one reader for a
  * global table. Warns on each consumer beyond that. The readers are counted in the construct tree,
- * every stack of the app, at the time this one is added: consumers whose table has this stream ARN
- * (two imports of one table count as one table).
+ * every stack of the app, at the time this one is added (`others`): consumers whose table has this
+ * stream ARN (two imports of one table count as one table), and this one.
  */
-function warnOnReaders(consumer: StreamConsumer): void {
+function warnOnReaders(consumer: StreamConsumer, others: StreamConsumer[]): void {
   const table = consumer.table;
-  const count = consumer.node.root.node.findAll()
-    .filter(c => c instanceof StreamConsumer && c.table !== undefined && c.table.tableStreamArn === table.tableStreamArn)
-    .length;
+  const count = 1 + others.filter(c => c.table !== undefined && c.table.tableStreamArn === table.tableStreamArn).length;
 
   const globalTable = replicaCount(table) > 1;
   const limit = globalTable ? 1 : 2;
@@ -490,9 +490,8 @@ function warnOnReaders(consumer: StreamConsumer): void {
  * Lambda refuses a second event source mapping from one stream to one function at deploy time
  * ("The event source arn ... and function ... provided mapping already exists", 409): say so at synth.
  */
-function refuseSecondMapping(consumer: StreamConsumer, table: dynamodb.ITable, handler: lambda.IFunction): void {
-  const existing = consumer.node.root.node.findAll().find(c =>
-    c !== consumer && c instanceof StreamConsumer && c.handler === handler && c.table?.tableStreamArn === table.tableStreamArn);
+function refuseSecondMapping(consumer: StreamConsumer, others: StreamConsumer[], table: dynamodb.ITable, handler: lambda.IFunction): void {
+  const existing = others.find(c => c.handler === handler && c.table?.tableStreamArn === table.tableStreamArn);
   if (existing) {
     throw new DynamoDbKitError(
       `handler ${handler.node.path} already consumes the stream of ${table.node.path} (${existing.node.path}), and Lambda allows one ` +
