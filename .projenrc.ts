@@ -47,6 +47,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk@^2.1148.1',
     'cdk-nag@3.0.2',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
+    // test/slow-first-sequencer.js extends jest's own sequencer (the version of the jest it runs in).
+    '@jest/test-sequencer@^30',
     // The event-store example's projector (the Lambda runtime ships these) and its tests.
     '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/lib-dynamodb@^3',
@@ -98,6 +100,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Turns off aws-cdk-lib's built-in CloudFormation Validate run, which costs ~11 s of CPU per
       // test file (see the file); the tests that read its report register it themselves.
       setupFiles: ['<rootDir>/test/jest-setup.ts'],
+      // The longest files first, also on a fresh clone where jest has no timings (see the file).
+      testSequencer: '<rootDir>/test/slow-first-sequencer.js',
       // The tests' CfnGuardValidator gives cfn-guard only the Control Tower rule files that name a
       // type of the templates: the same report, ~2.5 s less per synth (test/relevant-rules-guard.ts).
       moduleNameMapper: { '^@cdklabs/cdk-validator-cfnguard$': '<rootDir>/test/relevant-rules-guard.ts' },
