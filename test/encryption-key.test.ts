@@ -93,8 +93,7 @@ describe('HardenedKey grants to a principal of another region', () => {
       otherAccount: role('OtherAccount', { account: OTHER_ACCOUNT, region: REGION }),
     };
   };
-  const kmsResources = (principal: iam.Role) => Template.fromStack(Stack.of(principal)).toJSON().Resources;
-  const statements = (principal: iam.Role) => Object.values<any>(kmsResources(principal))
+  const statements = (principal: iam.Role) => Object.values<any>(Template.fromStack(Stack.of(principal)).toJSON().Resources)
     .filter(r => r.Type === 'AWS::IAM::Policy')
     .flatMap(r => r.Properties.PolicyDocument.Statement);
 
