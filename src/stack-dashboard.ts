@@ -1,10 +1,13 @@
-import { Aspects, IAspect, NestedStack, Stack } from 'aws-cdk-lib';
+import { Aspects, IAspect, Names, NestedStack, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct, IConstruct } from 'constructs';
 import { consumerWidgets } from './private/consumer-dashboard';
 import { DASHBOARD_LIMITS, DashboardUsage, usageOf } from './private/dashboard-limits';
 import { dashboardName, dashboardUrl, linkAlarmToDashboard } from './private/dashboard-link';
 import { DynamoDbKitError } from './private/errors';
+import { HotKeyLookup, ruleAttribute } from './private/hot-key-lookup';
+import { HotKeysWidget } from './private/hot-keys-widget';
 import { ALARMS_PER_PARAMETER, alarmsInNestedStack } from './private/nested-alarms';
 import { sharedConstruct } from './private/shared-construct';
 import { FULL_WIDTH, tableWidgets } from './private/table-dashboard';
@@ -20,6 +23,8 @@ interface Section {
   readonly widgets: cloudwatch.IWidget[];
   readonly usage: DashboardUsage;
   readonly alarms: cloudwatch.Alarm[];
+  /** A table's hot-key graphs, bound once the dashboard that holds them is known. */
+  readonly hotKeys?: { readonly table: dynamodb.ITable; readonly widgets: HotKeysWidget[] };
 }
 
 /**
@@ -61,6 +66,7 @@ export class StackDashboard extends Construct {
   private readonly generated: GeneratedContent;
   private readonly excluded = new Set<IConstruct>();
   private readonly all: cloudwatch.Dashboard[] = [];
+  private hotKeyLookup?: HotKeyLookup;
   private built = false;
 
   private constructor(scope: Stack, id: string) {
@@ -94,6 +100,33 @@ export class StackDashboard extends Construct {
     this.excluded.add(construct);
   }
 
+  /**
+   * Also draw, for each table and each GSI with Contributor Insights on (every ProductionTable's
+   * are), its most throttled partition keys over time, the keys behind a hot-key throttle.
+   *
+   * DynamoDB names those rules with their creation time, so their names are looked up at deploy:
+   * this adds a Lambda function (in the first dashboard's nested stack) that CloudFormation invokes
+   * once per table when the table's insights change, and a custom resource per table. The
+   * function's role may only call `dynamodb:DescribeContributorInsights`, on the tables of this
+   * account and region; it costs nothing beyond those invocations.
+   *
+   * The compliance packs flag the function: it is not in a VPC, has no reserved concurrency, no
+   * dead-letter queue and no tracing, and its policy's resource is `table/*`. The library does not
+   * acknowledge these for you, since on aws-cdk-lib before 2.276 an acknowledgement also hides the
+   * same finding on your own functions (see the README, "Dashboard", for the ids and reasons):
+   * acknowledge them on the construct this returns, or keep to the default, a link to each table's
+   * Contributor Insights in the DynamoDB console.
+   *
+   * @returns the construct that holds the function, its role and its policy
+   */
+  public drawHotKeys(): IConstruct {
+    if (this.built) {
+      throw new DynamoDbKitError('drawHotKeys() came after the dashboard was drawn at synth; call it before', this);
+    }
+    this.hotKeyLookup ??= new HotKeyLookup(Stack.of(this.all[0]), 'HotKeyRules');
+    return this.hotKeyLookup;
+  }
+
   /** @internal the aspect's entry point: draw every table and consumer of the stack. */
   public _build(): void {
     if (this.built) {
@@ -105,7 +138,10 @@ export class StackDashboard extends Construct {
     const sections: Section[] = [];
     for (const node of members) {
       if (node instanceof TableAlarms) {
-        sections.push(section(tableWidgets(node._dashboardView(), node), node.alarms, this.stack));
+        const view = node._dashboardView();
+        const widgets = tableWidgets(view, node, this.hotKeyLookup !== undefined);
+        const hotKeys = widgets.filter((widget): widget is HotKeysWidget => widget instanceof HotKeysWidget);
+        sections.push({ ...section(widgets, node.alarms, this.stack), hotKeys: { table: view.table, widgets: hotKeys } });
       }
     }
     for (const node of members) {
@@ -125,6 +161,7 @@ export class StackDashboard extends Construct {
       }
       const alarms = [...(n === 1 ? otherAlarms : []), ...page.flatMap(entry => entry.alarms)];
       alarms.forEach(alarm => linkAlarmToDashboard(alarm, n));
+      page.forEach(entry => this.bindHotKeys(entry, Stack.of(this.all[i])));
       content.fill([
         this.intro(n, pages.length),
         ...statusWidgets(alarmsInNestedStack(Stack.of(this.all[i]) as NestedStack, alarms, 'Alarms')),
@@ -148,6 +185,20 @@ export class StackDashboard extends Construct {
     });
     dashboard.addWidgets(content);
     return dashboard;
+  }
+
+  /**
+   * Looks up the rules of a section's hot-key graphs in the stack of the dashboard that draws them,
+   * so that each name is a reference within that stack. Every table takes at least six widgets, so
+   * a dashboard's nested stack holds fewer than 90 lookups, far from CloudFormation's 500 resources.
+   */
+  private bindHotKeys(entry: Section, stack: Stack): void {
+    if (this.hotKeyLookup === undefined || entry.hotKeys === undefined || entry.hotKeys.widgets.length === 0) {
+      return;
+    }
+    const { table, widgets } = entry.hotKeys;
+    const rules = this.hotKeyLookup.rulesOf(stack, `HotKeys${Names.uniqueId(table)}`, table, widgets.map(widget => widget.insights));
+    widgets.forEach((widget, i) => widget.bind(rules.getAttString(ruleAttribute(i))));
   }
 
   private isExcluded(node: IConstruct): boolean {

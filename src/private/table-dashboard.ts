@@ -2,6 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IConstruct } from 'constructs';
 import { millisecondsThreshold, ONE_MINUTE } from './alarm';
+import { HotKeysWidget } from './hot-keys-widget';
+import { RenderedTable } from './table-introspection';
 import { TableAlarmsView } from './table-alarms-view';
 import {
   AlarmScope, inGroups, isUnverifiedMetric, latencyOf, metric, replicationOf, scopeDimensions, scopeLabel, systemErrorsOf,
@@ -18,20 +20,23 @@ export const FULL_WIDTH = 24;
 
 /**
  * The widgets of one table, in the order the issue asks: a header, the throttles by cause, the
- * capacity, the errors, the latency, and replication with each replica region's throttles.
+ * capacity, the hot keys (with `hotKeys`: a graph per scope with Contributor Insights on, left
+ * unbound for the dashboard to bind), the errors, the latency, and replication with each replica
+ * region's throttles.
  *
  * A graph that stands for an alarm draws that alarm's own metric and its threshold (an
  * annotation); where `alarms` made none (`AlarmActions.none()`), the same expression is built
  * from the table's facts and drawn without a threshold.
  */
-export function tableWidgets(view: TableAlarmsView, alarms: IConstruct): cloudwatch.IWidget[] {
+export function tableWidgets(view: TableAlarmsView, alarms: IConstruct, hotKeys: boolean): cloudwatch.IWidget[] {
   const tableName = view.table.tableName;
   const facts = view.facts;
   const scopes = [facts.table, ...facts.indexes];
   const alarmed = alarmsUnder(alarms);
   const hasAlarms = alarmed.size > 0;
   const region = Stack.of(alarms).region;
-  const widgets: cloudwatch.IWidget[] = [header(view, region)];
+  const insights = hotKeys ? RenderedTable.of(view.table)?.insightsScopes() ?? [] : [];
+  const widgets: cloudwatch.IWidget[] = [header(view, region, insights.length > 0)];
 
   // Throttles by cause: one graph per alarm (a group of up to five scopes), with a line per scope.
   for (const cause of throttleCauses(scopes, facts.billingMode)) {
@@ -73,6 +78,12 @@ export function tableWidgets(view: TableAlarmsView, alarms: IConstruct): cloudwa
     widgets.push(graph({ title: 'Consumption, % of the maximum (the highest scope)', left: [alarm.metric], leftAnnotations: [alarm.toAnnotation()] }));
   }
 
+  // The keys behind a hot-key throttle, where DynamoDB keeps a rule of them.
+  for (const scope of insights) {
+    const title = `Hot keys: ${scopeLabel(scope)}, its most throttled partition keys (Contributor Insights)`;
+    widgets.push(new HotKeysWidget(scope, title, region, GRAPH_WIDTH, GRAPH_HEIGHT));
+  }
+
   // Errors and latency of the operations the alarms watch.
   const systemErrors = alarmed.get('SystemErrors');
   const errors = (systemErrors?.metric as cloudwatch.MathExpression | undefined) ?? systemErrorsOf(tableName, view.systemErrorOperations);
@@ -111,7 +122,7 @@ export function tableWidgets(view: TableAlarmsView, alarms: IConstruct): cloudwa
 }
 
 /** The table's name and path, and where its hot keys are: see the README, "Dashboard". */
-function header(view: TableAlarmsView, region: string): cloudwatch.TextWidget {
+function header(view: TableAlarmsView, region: string, hotKeysDrawn: boolean): cloudwatch.TextWidget {
   const table = view.table;
   const replicas = view.facts.replicaRegions;
   return new cloudwatch.TextWidget({
@@ -119,10 +130,9 @@ function header(view: TableAlarmsView, region: string): cloudwatch.TextWidget {
     height: 2,
     markdown: [
       `### Table ${table.tableName} \`${table.node.path}\`${replicas.length > 0 ? `, replicas in ${replicas.join(', ')}` : ''}`,
-      // DynamoDB names its Contributor Insights rules with a creation timestamp, unknown at synth
-      // ("DynamoDBContributorInsights-PKT-[resource_name]-[creationtimestamp]", DynamoDB developer
-      // guide, "CloudWatch contributor insights for DynamoDB: How it works"), so no widget can name them.
-      `Hot keys: the Contributor Insights graphs on the table's Monitor tab in the [DynamoDB console](https://console.aws.amazon.com/dynamodbv2/home?region=${region}#table?name=${table.tableName}).`,
+      // Without StackDashboard.drawHotKeys() no graph can name the rules: their names are known at deploy only.
+      `${hotKeysDrawn ? 'Hot keys: the partition keys below; sort keys, accessed keys and replicas\' keys' : 'Hot keys'}: `
+        + `the Contributor Insights graphs on the table's Monitor tab in the [DynamoDB console](https://console.aws.amazon.com/dynamodbv2/home?region=${region}#table?name=${table.tableName}).`,
     ].join('\n\n'),
   });
 }

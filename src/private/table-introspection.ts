@@ -111,6 +111,31 @@ export class RenderedTable {
     return this.keySchema().indexes.map(index => index.indexName);
   }
 
+  /**
+   * The table and each GSI that have Contributor Insights on in the stack's region, with the mode:
+   * a TableV2 keeps the setting in each replica and in each replica's indexes, a Table at its top
+   * level and in each index.
+   */
+  public insightsScopes(): InsightsScope[] {
+    const scopeOf = (settings: any, indexName?: string): InsightsScope[] => {
+      const specification = settings?.contributorInsightsSpecification;
+      return specification?.enabled === true
+        ? [{ indexName, mode: specification.mode ?? dynamodb.ContributorInsightsMode.ACCESSED_AND_THROTTLED_KEYS }]
+        : [];
+    };
+    const names = this.globalIndexNames();
+    if (this.resource instanceof dynamodb.CfnGlobalTable) {
+      const primary = this.primaryReplica();
+      const indexes: any[] = primary?.globalSecondaryIndexes ?? [];
+      return [...scopeOf(primary), ...names.flatMap(name => scopeOf(indexes.find(index => index.indexName === name), name))];
+    }
+    const indexes: any[] = this.resolve(this.resource.globalSecondaryIndexes) ?? [];
+    return [
+      ...scopeOf({ contributorInsightsSpecification: this.resolve(this.resource.contributorInsightsSpecification) }),
+      ...names.flatMap(name => scopeOf(indexes.find(index => index.indexName === name), name)),
+    ];
+  }
+
   /** The capacity settings of the table and of each GSI, as rendered. */
   public capacity(): TableCapacity {
     return this.resource instanceof dynamodb.CfnGlobalTable ? this.globalTableCapacity(this.resource) : this.tableCapacity(this.resource);
@@ -239,6 +264,14 @@ export interface TableKeySchema {
   readonly partitionKey: string;
   readonly sortKey?: string;
   readonly indexes: IndexKeySchema[];
+}
+
+/** A table or GSI with Contributor Insights on. */
+export interface InsightsScope {
+  /** The index name; undefined for the table itself. */
+  readonly indexName?: string;
+  /** ACCESSED_AND_THROTTLED_KEYS or THROTTLED_KEYS: either has a rule of the most throttled keys. */
+  readonly mode: string;
 }
 
 /** The capacity settings one table or index deploys with. */
