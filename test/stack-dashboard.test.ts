@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -11,7 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AlarmActions, AlarmTopic, HardenedKey, ProductionTable, ProductionTableProps, StackDashboard, TableAlarms } from '../src';
 import { listFindings, synthWithChecks } from './compliance-harness';
 import { dashboardsOf, expressionsOf, metricsOf, ParsedDashboard, standIn } from './dashboard-body';
-import { envIn, pk } from './fixtures';
+import { envIn, pk, sk } from './fixtures';
 import { ALLOWED_DIMENSIONS, UNVERIFIED_DIMENSIONS } from './metric-dimensions.data';
 import { DASHBOARD_LIMITS } from '../src/private/dashboard-limits';
 import { dashboardName, linkAlarmToDashboard, MAX_ALARM_DESCRIPTION } from '../src/private/dashboard-link';
@@ -49,6 +49,8 @@ function replicated(key: kms.IKey, regions: string[]): Partial<ProductionTablePr
   };
 }
 
+/** What a widget retrieves, as the library counts it: a Contributor Insights graph as its contributors. */
+const retrievedBy = (widget: any) => widget.properties?.insightRule?.maxContributorCount ?? metricsOf(widget).length;
 const widgetsOf = (dashboards: ParsedDashboard[]) => dashboards.flatMap(dashboard => dashboard.body.widgets);
 const headers = (dashboards: ParsedDashboard[]) => widgetsOf(dashboards)
   .filter((widget: any) => widget.type === 'text' && widget.properties.markdown.startsWith('### Table'))
@@ -214,10 +216,17 @@ describe('every metric on the dashboard is one AWS publishes', () => {
   });
 });
 
-describe('40 tables, each with 5 GSIs and 2 replicas, and a consumer each', () => {
+describe.each([
+  ['as drawn by default', false, 2],
+  ['with drawHotKeys(): 6 hot-key graphs and a lookup more per table', true, 3],
+] as const)('40 tables, each with 5 GSIs and 2 replicas, and a consumer each, %s', (_name, hotKeys, expectedDashboards) => {
   // GIVEN (synthesized once: this is the slow part)
   const stack = new Stack(new App(), 'Big', { env: ENV });
-  StackDashboard.of(stack);
+  if (hotKeys) {
+    StackDashboard.of(stack).drawHotKeys();
+  } else {
+    StackDashboard.of(stack);
+  }
   const key = new HardenedKey(stack, 'Key', { description: 'k' });
   const fn = handler(stack);
   const paths: string[] = [];
@@ -238,11 +247,11 @@ describe('40 tables, each with 5 GSIs and 2 replicas, and a consumer each', () =
   const dashboards = dashboardsOf(stack);
   const alarms = template.findResources('AWS::CloudWatch::Alarm');
 
-  test('they need two dashboards, and each stays within every CloudWatch limit', () => {
-    expect(dashboards).toHaveLength(2);
+  test(`they need ${expectedDashboards} dashboards, and each stays within every CloudWatch limit`, () => {
+    expect(dashboards).toHaveLength(expectedDashboards);
     for (const dashboard of dashboards) {
       const widgets: any[] = dashboard.body.widgets;
-      const metricCounts = widgets.map(widget => metricsOf(widget).length);
+      const metricCounts = widgets.map(retrievedBy);
       expect(widgets.length).toBeLessThanOrEqual(DASHBOARD_LIMITS.widgets);
       expect(metricCounts.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(DASHBOARD_LIMITS.metrics);
       expect(Math.max(...metricCounts)).toBeLessThanOrEqual(DASHBOARD_LIMITS.metricsPerWidget);
@@ -282,7 +291,8 @@ describe('40 tables, each with 5 GSIs and 2 replicas, and a consumer each', () =
     }
     // For the report: what the largest tables cost.
     console.log(dashboards.map(d => `${d.name}: ${d.body.widgets.length} widgets, `
-      + `${d.body.widgets.reduce((sum: number, w: any) => sum + metricsOf(w).length, 0)} metrics, body ${d.bodyCharacters} characters, `
+      + `${d.body.widgets.reduce((sum: number, w: any) => sum + retrievedBy(w), 0)} metrics, body ${d.bodyCharacters} characters, `
+      + `${Object.keys(d.template.Resources).length} resources, `
       + `nested template ${d.templateCharacters} characters, ${Object.keys(d.template.Parameters ?? {}).length} parameters; `)
       .join('') + `parent template ${parent.length} characters, of which the nested stack resources ${parameters.length}`);
   });
@@ -291,6 +301,27 @@ describe('40 tables, each with 5 GSIs and 2 replicas, and a consumer each', () =
     expect(headers(dashboards).sort()).toEqual([...paths].sort());
     const consumerGraphs = widgetsOf(dashboards).filter((widget: any) => widget.properties?.title?.startsWith('Stream consumer'));
     expect(consumerGraphs).toHaveLength(2 * 3);
+    const hotKeyGraphs = widgetsOf(dashboards).filter((widget: any) => widget.properties?.insightRule !== undefined);
+    expect(hotKeyGraphs).toHaveLength(hotKeys ? 40 * 6 : 0);
+  });
+
+  test('each hot-key graph names a rule its own dashboard\'s stack looks up; every lookup asks the one function', () => {
+    for (const dashboard of dashboards) {
+      const lookups = Object.entries<any>(dashboard.template.Resources).filter(([, resource]) => resource.Type === 'Custom::DynamoDbContributorInsightsRules');
+      const graphs = dashboard.body.widgets.filter((widget: any) => widget.properties?.insightRule !== undefined);
+      for (const graph of graphs) {
+        const [, logicalId, attribute] = /^<GetAtt (\w+)\.(Rule\d+)>$/.exec(graph.properties.insightRule.ruleName)!;
+        expect(lookups.map(([id]) => id)).toContain(logicalId);
+        const lookup = dashboard.template.Resources[logicalId].Properties;
+        const scope = lookup.Scopes[Number(attribute.slice('Rule'.length))];
+        expect(graph.properties.title).toEqual(`Hot keys: ${scope.IndexName === undefined ? 'the table' : `index ${scope.IndexName}`}, its most throttled partition keys (Contributor Insights)`);
+      }
+      expect(lookups).toHaveLength(graphs.length / 6);
+      // Far from CloudFormation's 500 resources to a template.
+      expect(Object.keys(dashboard.template.Resources).length).toBeLessThan(100);
+    }
+    const functions = dashboards.flatMap(d => Object.values<any>(d.template.Resources).filter(resource => resource.Type === 'AWS::Lambda::Function'));
+    expect(functions).toHaveLength(hotKeys ? 1 : 0);
   });
 
   test('every alarm is in exactly one status widget, and links to the dashboard that shows it', () => {
@@ -442,10 +473,95 @@ test('the price module prices a dashboard, and a stack\'s fixed cost counts each
   expect(cost.lines).toContainEqual({ what: 'CloudWatch dashboards', count: 1, unitPrice: US_EAST_1.dashboardMonth.usd, monthly: US_EAST_1.dashboardMonth.usd });
 });
 
+describe('hot keys, with drawHotKeys()', () => {
+  // GIVEN a table with a sort key and two GSIs, one added late
+  const stack = new Stack(new App(), 'Shop', { env: ENV });
+  const dashboard = StackDashboard.of(stack);
+  dashboard.drawHotKeys();
+  const orders = new ProductionTable(stack, 'Orders', { partitionKey: pk, sortKey: sk, globalSecondaryIndexes: [gsi('byStatus')] });
+  orders.addGlobalSecondaryIndex(gsi('byCustomer'));
+  const [parsed] = dashboardsOf(stack);
+  const widgets: any[] = parsed.body.widgets;
+
+  test('a graph for the table and each GSI, after the capacity and before the errors', () => {
+    const kinds = widgets.map(widget => widget.type === 'metric' ? widget.properties.title.split(/[:(]/)[0].trim() : widget.type);
+
+    expect(kinds).toEqual([
+      'text', 'alarm', 'text',
+      'Throttles', 'Throttles', 'Throttles', 'Throttles',
+      'Consumed capacity per second',
+      'Hot keys', 'Hot keys', 'Hot keys',
+      'System errors', 'p99 latency of successful requests',
+    ]);
+  });
+
+  test('each graph draws the throttled-keys rule of its own scope, in the stack\'s region, ten keys ordered by their sum', () => {
+    const graphs = widgets.filter(widget => widget.properties?.insightRule !== undefined);
+    const lookup = Object.entries<any>(parsed.template.Resources).find(([, resource]) => resource.Type === 'Custom::DynamoDbContributorInsightsRules')!;
+
+    expect(graphs.map(graph => [graph.properties.title, graph.properties.insightRule.ruleName])).toEqual([
+      ['Hot keys: the table, its most throttled partition keys (Contributor Insights)', `<GetAtt ${lookup[0]}.Rule0>`],
+      ['Hot keys: index byStatus, its most throttled partition keys (Contributor Insights)', `<GetAtt ${lookup[0]}.Rule1>`],
+      ['Hot keys: index byCustomer, its most throttled partition keys (Contributor Insights)', `<GetAtt ${lookup[0]}.Rule2>`],
+    ]);
+    expect(lookup[1].Properties.Scopes).toEqual([
+      { Mode: 'THROTTLED_KEYS' }, { IndexName: 'byStatus', Mode: 'THROTTLED_KEYS' }, { IndexName: 'byCustomer', Mode: 'THROTTLED_KEYS' },
+    ]);
+    expect(standIn(lookup[1].Properties.TableName, Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(Stack.of(dashboard.dashboards[0]).nestedStackResource!)].Properties.Parameters))
+      .toEqual(`<Ref ${stack.getLogicalId(orders.node.defaultChild as dynamodb.CfnGlobalTable)}>`);
+    for (const graph of graphs) {
+      expect(graph.properties).toMatchObject({ region: '<Ref AWS::Region>', view: 'timeSeries', insightRule: { maxContributorCount: 10, orderBy: 'Sum' } });
+    }
+  });
+
+  test('the table\'s header says the graphs are below, and where the rest are', () => {
+    const header = widgets.find(widget => widget.type === 'text' && widget.properties.markdown.startsWith('### Table'));
+    expect(header.properties.markdown).toContain('Hot keys: the partition keys below; sort keys, accessed keys and replicas\' keys: the Contributor Insights graphs');
+  });
+
+  test('without drawHotKeys() no graph and no function: the header links to the console', () => {
+    const plain = new Stack(new App(), 'Plain', { env: ENV });
+    StackDashboard.of(plain);
+    new ProductionTable(plain, 'Orders', { partitionKey: pk });
+    const [body] = dashboardsOf(plain);
+
+    expect(body.body.widgets.filter((widget: any) => widget.properties?.insightRule !== undefined)).toEqual([]);
+    expect(Object.values<any>(body.template.Resources).map(resource => resource.Type)).toEqual(['AWS::CloudWatch::Dashboard']);
+    expect(body.body.widgets[2].properties.markdown).toContain('Hot keys: the Contributor Insights graphs on the table\'s Monitor tab');
+  });
+});
+
+/**
+ * What the packs say of the hot-key lookup's function, and what the README's snippet acknowledges:
+ * a function that runs at deploy only, outside a VPC, without reserved concurrency, a dead-letter
+ * queue or tracing, whose policy names the tables of its account and region.
+ */
+const HOT_KEY_FINDINGS = [
+  'AwsSolutions AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/*] at Scenario/DynamoDbKitDashboard/Dashboard/HotKeyRules/Policy/Resource',
+  'HIPAA.Security HIPAA.Security-LambdaConcurrency at Scenario/DynamoDbKitDashboard/Dashboard/HotKeyRules/Function/Resource',
+  'HIPAA.Security HIPAA.Security-LambdaDLQ at Scenario/DynamoDbKitDashboard/Dashboard/HotKeyRules/Function/Resource',
+  'HIPAA.Security HIPAA.Security-LambdaInsideVPC at Scenario/DynamoDbKitDashboard/Dashboard/HotKeyRules/Function/Resource',
+  'NIST.800.53.R5 NIST.800.53.R5-LambdaConcurrency at Scenario/DynamoDbKitDashboard/Dashboard/HotKeyRules/Function/Resource',
+  'NIST.800.53.R5 NIST.800.53.R5-LambdaDLQ at Scenario/DynamoDbKitDashboard/Dashboard/HotKeyRules/Function/Resource',
+  'NIST.800.53.R5 NIST.800.53.R5-LambdaInsideVPC at Scenario/DynamoDbKitDashboard/Dashboard/HotKeyRules/Function/Resource',
+  'PCI.DSS.321 PCI.DSS.321-LambdaInsideVPC at Scenario/DynamoDbKitDashboard/Dashboard/HotKeyRules/Function/Resource',
+  'Serverless Serverless-LambdaDLQ at Scenario/DynamoDbKitDashboard/Dashboard/HotKeyRules/Function/Resource',
+  'Serverless Serverless-LambdaTracing at Scenario/DynamoDbKitDashboard/Dashboard/HotKeyRules/Function/Resource',
+];
+
 describe('the dashboards\' nested stacks pass the compliance checks', () => {
-  const build = (app: App, env?: typeof ENV) => {
+  const build = (app: App, env?: typeof ENV, hotKeys?: 'draw' | 'draw and acknowledge') => {
     const stack = new Stack(app, 'Scenario', { env });
-    StackDashboard.of(stack);
+    const dashboard = StackDashboard.of(stack);
+    if (hotKeys !== undefined) {
+      const lookup = dashboard.drawHotKeys();
+      if (hotKeys === 'draw and acknowledge') {
+        for (const finding of HOT_KEY_FINDINGS) {
+          const [plugin, rule] = finding.split(' ');
+          Validations.of(lookup).acknowledge({ id: `${plugin}::${rule}`, reason: 'The dashboard\'s deploy-time lookup of rule names.' });
+        }
+      }
+    }
     new ProductionTable(stack, 'Orders', { partitionKey: pk, globalSecondaryIndexes: [gsi('byStatus')] });
     AlarmTopic.of(stack).addEmailSubscription('oncall@example.com');
     return stack;
@@ -474,5 +590,26 @@ describe('the dashboards\' nested stacks pass the compliance checks', () => {
     // THEN
     expect(nested).toHaveLength(1);
     expect(report.violations.map(v => v.ruleName)).toEqual([]);
+  });
+
+  test.each([['environment-agnostic', undefined], ['with an env', ENV]] as const)('%s, with drawHotKeys(): the findings on the lookup are the ones listed, and only those; acknowledged, none is left', (_name, env) => {
+    const drawn = synthWithChecks(app => build(app, env, 'draw'), { schema: false });
+    const acknowledged = synthWithChecks(app => build(app, env, 'draw and acknowledge'), { schema: false });
+
+    expect(listFindings(drawn.unacknowledged).split('\n').sort()).toEqual([...HOT_KEY_FINDINGS].sort());
+    expect(listFindings(acknowledged.unacknowledged)).toEqual('');
+  });
+
+  test('with drawHotKeys(), the Control Tower rules on the nested template find the function outside a VPC (CT.LAMBDA.PR.3), and nothing else', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-dynamodb-kit-'));
+    const app = new App({ outdir });
+    build(app, undefined, 'draw');
+    const assembly = app.synth();
+    const nested = fs.readdirSync(assembly.directory).filter(file => file.endsWith('.nested.template.json'))
+      .map(file => path.join(assembly.directory, file));
+
+    const report = new CfnGuardValidator({ controlTowerRulesEnabled: true }).validate({ templatePaths: nested } as any);
+
+    expect(report.violations.map(v => v.ruleName)).toEqual(['lambda_inside_vpc_check']);
   });
 });

@@ -66,14 +66,14 @@ export interface DashboardUsage {
 /**
  * Counts what `widgets` render to: every leaf widget, and every metric a widget retrieves (each
  * `[namespace, name, ...dimensions]` entry, shown or only used by metric math; an expression is
- * not a metric). `resolve` turns tokens into what the template will hold.
+ * not a metric; a Contributor Insights graph as its contributors). `resolve` turns tokens into
+ * what the template will hold.
  */
 export function usageOf(widgets: cloudwatch.IWidget[], stack: Stack): DashboardUsage {
   const json = widgets.flatMap(widget => widget.toJson());
   // Resolved first: a graph's metric entries are tokens until then.
   const rendered = stack.resolve(json) as any[];
-  const perWidget = rendered.map(widget => (widget.properties?.metrics ?? [])
-    .filter((entry: unknown) => Array.isArray(entry) && typeof entry[0] === 'string').length);
+  const perWidget = rendered.map(metricsRetrievedBy);
   return {
     widgets: rendered.length,
     metrics: perWidget.reduce((sum: number, count: number) => sum + count, 0),
@@ -82,6 +82,19 @@ export function usageOf(widgets: cloudwatch.IWidget[], stack: Stack): DashboardU
     references: referencesIn(rendered).size,
     largestWidgetMetrics: Math.max(0, ...perWidget),
   };
+}
+
+/**
+ * The metrics a rendered widget retrieves. A Contributor Insights graph lists no metric, and the
+ * quota page does not say how CloudWatch counts it: it is counted as the lines it draws, one per
+ * contributor, which errs on the safe side.
+ */
+function metricsRetrievedBy(widget: any): number {
+  const insightRule = widget.properties?.insightRule;
+  if (insightRule !== undefined) {
+    return insightRule.maxContributorCount;
+  }
+  return (widget.properties?.metrics ?? []).filter((entry: unknown) => Array.isArray(entry) && typeof entry[0] === 'string').length;
 }
 
 /** The `Ref`s and `Fn::GetAtt`s of resources in a resolved value; pseudo parameters (`AWS::Region`) are not values of a resource. */

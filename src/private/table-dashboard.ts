@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IConstruct } from 'constructs';
 import { millisecondsThreshold, ONE_MINUTE } from './alarm';
@@ -81,7 +81,8 @@ export function tableWidgets(view: TableAlarmsView, alarms: IConstruct, hotKeys:
   // The keys behind a hot-key throttle, where DynamoDB keeps a rule of them.
   for (const scope of insights) {
     const title = `Hot keys: ${scopeLabel(scope)}, its most throttled partition keys (Contributor Insights)`;
-    widgets.push(new HotKeysWidget(scope, title, region, GRAPH_WIDTH, GRAPH_HEIGHT));
+    // The stack's region, as the graphs above name it.
+    widgets.push(new HotKeysWidget(scope, title, Aws.REGION, GRAPH_WIDTH, GRAPH_HEIGHT));
   }
 
   // Errors and latency of the operations the alarms watch.
