@@ -41,6 +41,9 @@ interface Section {
  *   replica and the throttles in each replica's region;
  * - for every `StreamConsumer`: iterator age, failed and dropped records, failure-queue depth.
  *
+ * With `drawHotKeys()`, each table's section also graphs the most throttled partition keys of the
+ * table and of each GSI, named at deploy by a lookup function.
+ *
  * Tables and consumers made after `of()` are included. When they need more than one dashboard may
  * hold (500 widgets, 2,500 metrics), the next ones go on a second dashboard, and so on; each
  * dashboard costs again. Every alarm's description links to the dashboard that draws it.
