@@ -507,8 +507,9 @@ describe('hot keys, with drawHotKeys()', () => {
     expect(lookup[1].Properties.Scopes).toEqual([
       { Mode: 'THROTTLED_KEYS' }, { IndexName: 'byStatus', Mode: 'THROTTLED_KEYS' }, { IndexName: 'byCustomer', Mode: 'THROTTLED_KEYS' },
     ]);
-    expect(standIn(lookup[1].Properties.TableName, Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(Stack.of(dashboard.dashboards[0]).nestedStackResource!)].Properties.Parameters))
-      .toEqual(`<Ref ${stack.getLogicalId(orders.node.defaultChild as dynamodb.CfnGlobalTable)}>`);
+    const nestedStack = Stack.of(dashboard.dashboards[0]).nestedStackResource!;
+    const parameters = Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(nestedStack)].Properties.Parameters;
+    expect(standIn(lookup[1].Properties.TableName, parameters)).toEqual(`<Ref ${stack.getLogicalId(orders.node.defaultChild as dynamodb.CfnGlobalTable)}>`);
     for (const graph of graphs) {
       expect(graph.properties).toMatchObject({ region: '<Ref AWS::Region>', view: 'timeSeries', insightRule: { maxContributorCount: 10, orderBy: 'Sum' } });
     }
@@ -517,6 +518,33 @@ describe('hot keys, with drawHotKeys()', () => {
   test('the table\'s header says the graphs are below, and where the rest are', () => {
     const header = widgets.find(widget => widget.type === 'text' && widget.properties.markdown.startsWith('### Table'));
     expect(header.properties.markdown).toContain('Hot keys: the partition keys below; sort keys, accessed keys and replicas\' keys: the Contributor Insights graphs');
+  });
+
+  test('a plain Table and TableV2 with TableAlarms: a graph for each scope whose insights are on, with its mode; an imported table gets none', () => {
+    // GIVEN a Table with insights on the table and one of its two GSIs (the default mode), and a
+    // TableV2 with insights off
+    const plainStack = new Stack(new App(), 'Plain', { env: ENV });
+    StackDashboard.of(plainStack).drawHotKeys();
+    const v1 = new dynamodb.Table(plainStack, 'Ledger', { partitionKey: pk, contributorInsightsSpecification: { enabled: true } });
+    v1.addGlobalSecondaryIndex({ ...gsi('byAccount'), contributorInsightsSpecification: { enabled: true } });
+    v1.addGlobalSecondaryIndex(gsi('byDay'));
+    new TableAlarms(plainStack, 'LedgerAlarms', { table: v1 });
+    new TableAlarms(plainStack, 'QuietAlarms', { table: new dynamodb.TableV2(plainStack, 'Quiet', { partitionKey: pk }) });
+    new TableAlarms(plainStack, 'ImportedAlarms', {
+      table: dynamodb.TableV2.fromTableName(plainStack, 'Imported', 'imported'),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    });
+
+    // WHEN
+    const [body] = dashboardsOf(plainStack);
+
+    // THEN
+    const lookups = Object.values<any>(body.template.Resources).filter(resource => resource.Type === 'Custom::DynamoDbContributorInsightsRules');
+    expect(lookups.map(lookup => lookup.Properties.Scopes)).toEqual([
+      [{ Mode: 'ACCESSED_AND_THROTTLED_KEYS' }, { IndexName: 'byAccount', Mode: 'ACCESSED_AND_THROTTLED_KEYS' }],
+    ]);
+    expect(body.body.widgets.filter((widget: any) => widget.properties?.insightRule !== undefined).map((widget: any) => widget.properties.title))
+      .toEqual(['Hot keys: the table, its most throttled partition keys (Contributor Insights)', 'Hot keys: index byAccount, its most throttled partition keys (Contributor Insights)']);
   });
 
   test('without drawHotKeys() no graph and no function: the header links to the console', () => {

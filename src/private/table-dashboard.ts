@@ -3,8 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IConstruct } from 'constructs';
 import { millisecondsThreshold, ONE_MINUTE } from './alarm';
 import { HotKeysWidget } from './hot-keys-widget';
-import { RenderedTable } from './table-introspection';
 import { TableAlarmsView } from './table-alarms-view';
+import { RenderedTable } from './table-introspection';
 import {
   AlarmScope, inGroups, isUnverifiedMetric, latencyOf, metric, replicationOf, scopeDimensions, scopeLabel, systemErrorsOf,
   throttleCauses, throttlesOf,
