@@ -526,8 +526,10 @@ describe('hot keys, with drawHotKeys()', () => {
     const plainStack = new Stack(new App(), 'Plain', { env: ENV });
     StackDashboard.of(plainStack).drawHotKeys();
     const v1 = new dynamodb.Table(plainStack, 'Ledger', { partitionKey: pk, contributorInsightsSpecification: { enabled: true } });
-    v1.addGlobalSecondaryIndex({ ...gsi('byAccount'), contributorInsightsSpecification: { enabled: true } });
-    v1.addGlobalSecondaryIndex(gsi('byDay'));
+    const v1Index = (indexName: string): dynamodb.GlobalSecondaryIndexProps =>
+      ({ indexName, partitionKey: { name: indexName, type: dynamodb.AttributeType.STRING } });
+    v1.addGlobalSecondaryIndex({ ...v1Index('byAccount'), contributorInsightsSpecification: { enabled: true } });
+    v1.addGlobalSecondaryIndex(v1Index('byDay'));
     new TableAlarms(plainStack, 'LedgerAlarms', { table: v1 });
     new TableAlarms(plainStack, 'QuietAlarms', { table: new dynamodb.TableV2(plainStack, 'Quiet', { partitionKey: pk }) });
     new TableAlarms(plainStack, 'ImportedAlarms', {
@@ -577,6 +579,14 @@ const HOT_KEY_FINDINGS = [
   'Serverless Serverless-LambdaTracing at Scenario/DynamoDbKitDashboard/Dashboard/HotKeyRules/Function/Resource',
 ];
 
+/** The nested templates of an app, as `cdk synth` writes them: the files the cfn-guard plugin is not given. */
+function nestedTemplates(build: (app: App) => void): string[] {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-dynamodb-kit-')) });
+  build(app);
+  const assembly = app.synth();
+  return fs.readdirSync(assembly.directory).filter(file => file.endsWith('.nested.template.json')).map(file => path.join(assembly.directory, file));
+}
+
 describe('the dashboards\' nested stacks pass the compliance checks', () => {
   const build = (app: App, env?: typeof ENV, hotKeys?: 'draw' | 'draw and acknowledge') => {
     const stack = new Stack(app, 'Scenario', { env });
@@ -605,12 +615,7 @@ describe('the dashboards\' nested stacks pass the compliance checks', () => {
 
   test('the Control Tower rules, which the cfn-guard plugin is not given for nested templates, pass on them too', () => {
     // GIVEN the templates as `cdk synth` writes them
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-dynamodb-kit-'));
-    const app = new App({ outdir });
-    build(app);
-    const assembly = app.synth();
-    const nested = fs.readdirSync(assembly.directory).filter(file => file.endsWith('.nested.template.json'))
-      .map(file => path.join(assembly.directory, file));
+    const nested = nestedTemplates(app => build(app));
 
     // WHEN
     const report = new CfnGuardValidator({ controlTowerRulesEnabled: true }).validate({ templatePaths: nested } as any);
@@ -629,12 +634,7 @@ describe('the dashboards\' nested stacks pass the compliance checks', () => {
   });
 
   test('with drawHotKeys(), the Control Tower rules on the nested template find the function outside a VPC (CT.LAMBDA.PR.3), and nothing else', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-dynamodb-kit-'));
-    const app = new App({ outdir });
-    build(app, undefined, 'draw');
-    const assembly = app.synth();
-    const nested = fs.readdirSync(assembly.directory).filter(file => file.endsWith('.nested.template.json'))
-      .map(file => path.join(assembly.directory, file));
+    const nested = nestedTemplates(app => build(app, undefined, 'draw'));
 
     const report = new CfnGuardValidator({ controlTowerRulesEnabled: true }).validate({ templatePaths: nested } as any);
 
