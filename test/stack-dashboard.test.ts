@@ -517,7 +517,8 @@ describe('hot keys, with drawHotKeys()', () => {
 
   test('the table\'s header says the graphs are below, and where the rest are', () => {
     const header = widgets.find(widget => widget.type === 'text' && widget.properties.markdown.startsWith('### Table'));
-    expect(header.properties.markdown).toContain('Hot keys: the partition keys below; sort keys, accessed keys and replicas\' keys: the Contributor Insights graphs');
+    expect(header.properties.markdown).toContain('Hot keys: the partition keys in the graphs below; the sort keys, the most accessed keys and the replicas\' keys '
+      + 'on the table\'s Monitor tab in the [DynamoDB console]');
   });
 
   test('a plain Table and TableV2 with TableAlarms: a graph for each scope whose insights are on, with its mode; an imported table gets none', () => {

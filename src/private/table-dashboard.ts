@@ -132,8 +132,10 @@ function header(view: TableAlarmsView, region: string, hotKeysDrawn: boolean): c
     markdown: [
       `### Table ${table.tableName} \`${table.node.path}\`${replicas.length > 0 ? `, replicas in ${replicas.join(', ')}` : ''}`,
       // Without StackDashboard.drawHotKeys() no graph can name the rules: their names are known at deploy only.
-      `${hotKeysDrawn ? 'Hot keys: the partition keys below; sort keys, accessed keys and replicas\' keys' : 'Hot keys'}: `
-        + `the Contributor Insights graphs on the table's Monitor tab in the [DynamoDB console](https://console.aws.amazon.com/dynamodbv2/home?region=${region}#table?name=${table.tableName}).`,
+      `${hotKeysDrawn
+        ? 'Hot keys: the partition keys in the graphs below; the sort keys, the most accessed keys and the replicas\' keys'
+        : 'Hot keys: the Contributor Insights graphs'} on the table's Monitor tab in the `
+        + `[DynamoDB console](https://console.aws.amazon.com/dynamodbv2/home?region=${region}#table?name=${table.tableName}).`,
     ].join('\n\n'),
   });
 }
