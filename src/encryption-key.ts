@@ -3,12 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DynamoDbKitError } from './private/errors';
+import { DECRYPT_ACTIONS, ENCRYPT_ACTIONS } from './private/key-actions';
 import { destroyKey } from './private/removal';
 import { hardenedKeySpec, validateConstructInput } from './private/validation';
-
-// aws-kms's own action lists for grantDecrypt and grantEncrypt (aws-kms/lib/private/perms.js).
-const DECRYPT_ACTIONS = ['kms:Decrypt'];
-const ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
 
 /**
  * Properties of a `HardenedKey`.

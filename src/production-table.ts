@@ -109,6 +109,7 @@ export class ProductionTable extends dynamodb.TableV2 {
   private readonly tableProps: ProductionTableProps;
   /** Set after super(): TableV2's constructor calls addReplica() for props.replicas before it is. */
   private readonly globalKeys: ReplicaKeys;
+  private readonly replicaViews = new Map<string, dynamodb.ITableV2>();
 
   constructor(scope: Construct, id: string, props: ProductionTableProps) {
     validateConstructInput(scope, id, props, productionTableSpec());
@@ -162,10 +163,19 @@ export class ProductionTable extends dynamodb.TableV2 {
 
   /**
    * The replica in `region`, as an imported table whose `encryptionKey` is the replica's key.
+   *
+   * Its grants name that key by its ARN, also for a principal of a stack in the replica's region.
+   * Asked again for the same region, it returns the same table (TableV2 would import it twice,
+   * under one construct id, and fail).
    */
   public replica(region: string): dynamodb.ITableV2 {
     validateKind('region', region, required(Kinds.string), this);
-    return this.globalKeys.withKey(region, super.replica(region));
+    let view = this.replicaViews.get(region);
+    if (view === undefined) {
+      view = this.globalKeys.withKey(region, super.replica(region));
+      this.replicaViews.set(region, view);
+    }
+    return view;
   }
 
   /**

@@ -133,3 +133,37 @@ describe('a grant on a global table to a role of a stack in the replica\'s regio
   }
 });
 
+describe('a grant through table.replica(region) to a role of a stack in the replica\'s region', () => {
+  const app = new App({ context: { '@aws-cdk/core:defaultCrossStackReferences': 'weak' } });
+  const tables = new Stack(app, 'Tables', { env: envIn(REGION) });
+  const reader = new Stack(app, 'Reader', { env: envIn(REPLICA_REGION) });
+  const profiles = new ProductionTable(tables, 'Profiles', { partitionKey: pk, replicas: [{ region: REPLICA_REGION }] });
+  const role = new iam.Role(reader, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+  // The replica is the role's table: it reads it in its own region, through the replica's view.
+  profiles.replica(REPLICA_REGION).grantReadData(role);
+
+  const sim = SimulatedStack.of(reader);
+  const keyStack = app.node.findAll().find((c): c is Stack => Stack.isStack(c) && c.region === REPLICA_REGION && c !== reader)!;
+  const keySim = SimulatedStack.of(keyStack);
+  const replicaKey = keySim.only('AWS::KMS::Key');
+  const who = sim.role(reader.getLogicalId(role.node.defaultChild as iam.CfnRole));
+  const throughDynamoDb = roleRequest(who.arn, { 'aws:ViaAWSService': 'true', ...kmsViaService('dynamodb', REPLICA_REGION, ACCOUNT) });
+  const decrypt = (keyArn: string) => decide({
+    principal: who.session,
+    action: 'kms:Decrypt',
+    resource: keyArn,
+    context: throughDynamoDb,
+    identityPolicies: who.policies,
+    resourcePolicy: keySim.keyPolicy(replicaKey),
+  });
+
+  test('the role decrypts with the replica\'s key', async () => {
+    expect(await decrypt(keySim.arn(replicaKey))).toBe('Allowed');
+  });
+
+  // aws-kms's imported key names "*" for a grantee whose stack is in another region than the stack
+  // the key is imported into (the table's); ReplicaKeyImport names the key by its ARN.
+  test('and with no other key of its region', async () => {
+    expect(await decrypt(`arn:aws:kms:${REPLICA_REGION}:${ACCOUNT}:key/00000000-0000-4000-8000-000000000000`)).toBe('ImplicitlyDenied');
+  });
+});

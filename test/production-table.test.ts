@@ -530,6 +530,28 @@ describe('global tables', () => {
     });
   });
 
+  test('replica(region).grant*() to a role of the replica\'s region names the replica key by its ARN, never "*"', () => {
+    // GIVEN a role in a stack of the replica's region, which aws-kms would grant the imported key on "*"
+    const { stack, table } = build({ replicas: [{ region: 'us-east-1' }] });
+    const consumer = new Stack(stack.node.root as App, 'Consumer', { env: { account: ENV.account, region: 'us-east-1' } });
+    const role = new iam.Role(consumer, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+
+    // WHEN
+    table.replica('us-east-1').grantReadWriteData(role);
+    table.replica('us-east-1').encryptionKey!.grantDecrypt(role);
+
+    // THEN
+    const statements = Object.values(Template.fromStack(consumer).findResources('AWS::IAM::Policy'))
+      .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
+    const keyStatements = statements.filter((s: any) => [s.Action].flat().some((action: string) => action.startsWith('kms:')));
+    const replicaKeyArn = {
+      'Fn::GetStackOutput': { StackName: 'Stack-DynamoDbKitReplicas-us-east-1', Region: 'us-east-1', OutputName: expect.stringMatching(/^PublishOutputFnGetAttOrdersKey/) },
+    };
+    expect(keyStatements.map((s: any) => s.Resource)).toEqual([replicaKeyArn, replicaKeyArn]);
+    expect(table.replica('us-east-1')).toBe(table.replica('us-east-1'));
+    expect(JSON.stringify(statements)).not.toContain('"*"');
+  });
+
   test.each([
     ['a duplicate region', (t: ProductionTable) => t.addReplica({ region: 'us-east-1' }), 'Duplicate replica table region, us-east-1, is not allowed'],
     ['the table\'s own region', (t: ProductionTable) => t.addReplica({ region: 'eu-west-1' }), 'You cannot add a replica table in the same region as the primary table - the primary table region is eu-west-1'],

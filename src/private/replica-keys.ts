@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { DynamoDbKitError } from './errors';
 import { destroyKey, isDeletedWithStack } from './removal';
+import { ReplicaKeyImport } from './replica-key-import';
 import { RenderedTable } from './table-introspection';
 import { ReplicaKeyStack } from '../replica-key-stack';
 
@@ -70,14 +71,14 @@ export class ReplicaKeys {
       keyArn = given;
     }
     // Imported in the table's stack: a grant then goes into the grantee's identity policy only, which
-    // the key policy (account root, HardenedKey) lets decide.
-    this.keys.set(region, kms.Key.fromKeyArn(this.table, `ReplicaKeyIn${region}`, keyArn));
+    // the key policy (account root, HardenedKey) lets decide, by the key's ARN in every region.
+    this.keys.set(region, new ReplicaKeyImport(this.table, `ReplicaKeyIn${region}`, keyArn));
   }
 
   /**
    * The key of the replica in `region`, if it has a customer-managed one. Imported in the table's
-   * stack: its own grants (`replica(region).grant*`) to a principal of another region go through
-   * aws-kms, which names "*" for such a grantee (see README, Global tables).
+   * stack; its own grants (`replica(region).grant*`) name it by its ARN for a principal of the
+   * account in any region (ReplicaKeyImport).
    */
   public keyOf(region: string): kms.IKey | undefined {
     return this.keys.get(region);
