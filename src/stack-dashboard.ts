@@ -105,13 +105,14 @@ export class StackDashboard extends Construct {
 
   /**
    * Also draw, for each table and each GSI with Contributor Insights on (every ProductionTable's
-   * are), its most throttled partition keys over time, the keys behind a hot-key throttle.
+   * are), in the stack's region and in each replica's, its most throttled partition keys over time,
+   * the keys behind a hot-key throttle.
    *
    * DynamoDB names those rules with their creation time, so their names are looked up at deploy:
-   * this adds a Lambda function (in the first dashboard's nested stack) that CloudFormation invokes
-   * once per table when the table's insights change, and a custom resource per table. The
-   * function's role may only call `dynamodb:DescribeContributorInsights`, on the tables of this
-   * account and region; it costs nothing beyond those invocations.
+   * this adds a Lambda function (in the first dashboard's nested stack) and a custom resource per
+   * table and region, which CloudFormation sends to the function when the table or its insights
+   * change. The function's role may only call `dynamodb:DescribeContributorInsights`, on the tables
+   * of this account; it costs nothing beyond those invocations.
    *
    * The compliance packs flag the function: it is not in a VPC, has no reserved concurrency, no
    * dead-letter queue and no tracing, and its policy's resource is `table/*`. The library does not
@@ -192,16 +193,23 @@ export class StackDashboard extends Construct {
 
   /**
    * Looks up the rules of a section's hot-key graphs in the stack of the dashboard that draws them,
-   * so that each name is a reference within that stack. Every table takes at least six widgets, so
-   * a dashboard's nested stack holds fewer than 90 lookups, far from CloudFormation's 500 resources.
+   * so that each name is a reference within that stack. Each lookup comes with a graph at least, and
+   * a dashboard holds at most 500 widgets with its intro, status and table headers among them, so
+   * its nested stack stays under CloudFormation's 500 resources.
    */
   private bindHotKeys(entry: Section, stack: Stack): void {
     if (this.hotKeyLookup === undefined || entry.hotKeys === undefined || entry.hotKeys.widgets.length === 0) {
       return;
     }
     const { table, widgets } = entry.hotKeys;
-    const rules = this.hotKeyLookup.rulesOf(stack, `HotKeys${Names.uniqueId(table)}`, table, widgets.map(widget => widget.insights));
-    widgets.forEach((widget, i) => widget.bind(rules.getAttString(ruleAttribute(i))));
+    // One lookup per region: the stack's own, then each replica's.
+    const regions = [...new Set(widgets.map(widget => widget.replicaRegion))];
+    for (const region of regions) {
+      const inRegion = widgets.filter(widget => widget.replicaRegion === region);
+      const id = `HotKeys${Names.uniqueId(table)}${region ?? ''}`;
+      const rules = this.hotKeyLookup.rulesOf(stack, id, table, inRegion.map(widget => widget.insights), region);
+      inRegion.forEach((widget, i) => widget.bind(rules.getAttString(ruleAttribute(i))));
+    }
   }
 
   private isExcluded(node: IConstruct): boolean {

@@ -1,7 +1,7 @@
 /**
  * Simulated authorization of the dashboard's hot-key lookup (StackDashboard.drawHotKeys()): its
  * function's role reads the names of Contributor Insights rules of the tables and indexes of its
- * account and region, and nothing else. Lambda calls DynamoDB with a session of the role, not on a
+ * account, in its region and its replicas', and nothing else. Lambda calls DynamoDB with a session of the role, not on a
  * caller's behalf (aws:ViaAWSService false); DescribeContributorInsights takes no context key of
  * its own (Service Authorization Reference, Amazon DynamoDB).
  */
@@ -37,14 +37,15 @@ test.each([
   ['the table', () => tableArn],
   ['its index', () => `${tableArn}/index/byStatus`],
   ['a table of another stack of the account, in the region', () => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/Invoices`],
+  ['the replica of the table in another region', () => tableArn.replace(`:${REGION}:`, ':us-west-2:')],
 ])('DescribeContributorInsights on %s is allowed', async (_what, resource) => {
   expect(await ask('dynamodb:DescribeContributorInsights', resource())).toBe('Allowed');
 });
 
 test.each([
-  ['another region', `arn:aws:dynamodb:us-west-2:${ACCOUNT}:table/Orders`],
   ['another account', `arn:aws:dynamodb:${REGION}:${OTHER_ACCOUNT}:table/Orders`],
-])('DescribeContributorInsights on a table in %s is denied', async (_what, resource) => {
+  ['another account, in another region', `arn:aws:dynamodb:us-west-2:${OTHER_ACCOUNT}:table/Orders`],
+])('DescribeContributorInsights on a table of %s is denied', async (_what, resource) => {
   expect(await ask('dynamodb:DescribeContributorInsights', resource)).toBe('ImplicitlyDenied');
 });
 

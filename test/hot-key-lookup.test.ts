@@ -22,6 +22,8 @@ interface Run {
   readonly headers: Record<string, unknown>;
   /** Every DescribeContributorInsights input, in order. */
   readonly calls: Array<Record<string, unknown>>;
+  /** The configuration of each DynamoDB client made. */
+  readonly clients: Array<Record<string, unknown>>;
 }
 
 /**
@@ -30,11 +32,16 @@ interface Run {
  */
 async function run(event: Record<string, unknown>, script: Script, remainingMillis = 300_000): Promise<Run> {
   const calls: Array<Record<string, unknown>> = [];
+  const clients: Array<Record<string, unknown>> = [];
   const sent: Array<{ url: string; headers: Record<string, unknown>; body: string }> = [];
   class DescribeContributorInsightsCommand {
     constructor(public readonly input: Record<string, unknown>) {}
   }
   class DynamoDBClient {
+    constructor(config: Record<string, unknown>) {
+      clients.push(config);
+    }
+
     public async send(command: DescribeContributorInsightsCommand) {
       calls.push(command.input);
       const key = command.input.IndexName ? `${command.input.TableName}/${command.input.IndexName}` : `${command.input.TableName}`;
@@ -70,17 +77,17 @@ async function run(event: Record<string, unknown>, script: Script, remainingMill
   await sandbox.exports.handler(event, { getRemainingTimeInMillis: () => remainingMillis });
 
   expect(sent).toHaveLength(1);
-  return { response: JSON.parse(sent[0].body), url: sent[0].url, headers: sent[0].headers, calls };
+  return { response: JSON.parse(sent[0].body), url: sent[0].url, headers: sent[0].headers, calls, clients };
 }
 
-const event = (requestType: string, scopes: Array<{ IndexName?: string }>, physicalId?: string) => ({
+const event = (requestType: string, scopes: Array<{ IndexName?: string }>, physicalId?: string, region?: string) => ({
   RequestType: requestType,
   ResponseURL: 'https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/presigned',
   StackId: 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Shop/guid',
   RequestId: 'request-1',
   LogicalResourceId: 'HotKeysShopOrders',
   ...(physicalId ? { PhysicalResourceId: physicalId } : {}),
-  ResourceProperties: { ServiceToken: 'arn', TableName: 'Shop-Orders-ABC', Scopes: scopes },
+  ResourceProperties: { ServiceToken: 'arn', TableName: 'Shop-Orders-ABC', Scopes: scopes, ...(region ? { Region: region } : {}) },
 });
 
 const rules = (resource: string, kinds: string[]) => kinds.map(kind => `DynamoDBContributorInsights-${kind}-${resource}-1767225600000`);
@@ -113,6 +120,17 @@ describe('the handler', () => {
     // The pre-signed URL is signed without a content type ("Custom resource response objects").
     expect(url).toEqual('https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/presigned');
     expect(headers['content-type']).toEqual('');
+  });
+
+  test('asks DynamoDB in the replica\'s region for a replica\'s rules, and in its own region otherwise', async () => {
+    const script: Script = { 'Shop-Orders-ABC': [{ ContributorInsightsStatus: 'ENABLED', ContributorInsightsRuleList: rules('Shop-Orders-ABC', ['PKT']) }] };
+
+    const replica = await run(event('Create', [{}], undefined, 'us-west-2'), script);
+    const own = await run(event('Create', [{}]), script);
+
+    expect(replica.clients).toEqual([{ region: 'us-west-2' }]);
+    expect(own.clients).toEqual([{}]);
+    expect(replica.response.Data).toEqual(own.response.Data);
   });
 
   test('asks again while the rules are being made (ENABLING), then names them', async () => {
@@ -194,7 +212,7 @@ describe('what drawHotKeys() adds', () => {
   const again = dashboard.drawHotKeys();
   const nested = Template.fromStack(Stack.of(dashboard.dashboards[0]));
 
-  test('one function, with a role whose only permission is DescribeContributorInsights on this account\'s tables in this region', () => {
+  test('one function, with a role whose only permission is DescribeContributorInsights on this account\'s tables', () => {
     nested.resourceCountIs('AWS::Lambda::Function', 1);
     nested.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: lambda.Runtime.NODEJS_24_X.name,
@@ -208,7 +226,7 @@ describe('what drawHotKeys() adds', () => {
         Statement: [{
           Action: 'dynamodb:DescribeContributorInsights',
           Effect: 'Allow',
-          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dynamodb:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':table/*']] },
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dynamodb:*:', { Ref: 'AWS::AccountId' }, ':table/*']] },
         }],
       },
     });

@@ -218,7 +218,7 @@ describe('every metric on the dashboard is one AWS publishes', () => {
 
 describe.each([
   ['as drawn by default', false, 2],
-  ['with drawHotKeys(): 6 hot-key graphs and a lookup more per table', true, 3],
+  ['with drawHotKeys(): 18 hot-key graphs and 3 lookups more per table', true, 5],
 ] as const)('40 tables, each with 5 GSIs and 2 replicas, and a consumer each, %s', (_name, hotKeys, expectedDashboards) => {
   // GIVEN (synthesized once: this is the slow part)
   const stack = new Stack(new App(), 'Big', { env: ENV });
@@ -302,7 +302,8 @@ describe.each([
     const consumerGraphs = widgetsOf(dashboards).filter((widget: any) => widget.properties?.title?.startsWith('Stream consumer'));
     expect(consumerGraphs).toHaveLength(2 * 3);
     const hotKeyGraphs = widgetsOf(dashboards).filter((widget: any) => widget.properties?.insightRule !== undefined);
-    expect(hotKeyGraphs).toHaveLength(hotKeys ? 40 * 6 : 0);
+    // The table and its 5 GSIs, in its own region and in each of its 2 replicas'.
+    expect(hotKeyGraphs).toHaveLength(hotKeys ? 40 * 6 * 3 : 0);
   });
 
   test('each hot-key graph names a rule its own dashboard\'s stack looks up; every lookup asks the one function', () => {
@@ -314,7 +315,9 @@ describe.each([
         expect(lookups.map(([id]) => id)).toContain(logicalId);
         const lookup = dashboard.template.Resources[logicalId].Properties;
         const scope = lookup.Scopes[Number(attribute.slice('Rule'.length))];
-        expect(graph.properties.title).toEqual(`Hot keys: ${scope.IndexName === undefined ? 'the table' : `index ${scope.IndexName}`}, its most throttled partition keys (Contributor Insights)`);
+        const where = lookup.Region === undefined ? '' : ` in ${lookup.Region}`;
+        expect(graph.properties.title).toEqual(`Hot keys${where}: ${scope.IndexName === undefined ? 'the table' : `index ${scope.IndexName}`}, its most throttled partition keys (Contributor Insights)`);
+        expect(graph.properties.region).toEqual(lookup.Region ?? '<Ref AWS::Region>');
       }
       expect(lookups).toHaveLength(graphs.length / 6);
       // Far from CloudFormation's 500 resources to a template.
@@ -517,7 +520,7 @@ describe('hot keys, with drawHotKeys()', () => {
 
   test('the table\'s header says the graphs are below, and where the rest are', () => {
     const header = widgets.find(widget => widget.type === 'text' && widget.properties.markdown.startsWith('### Table'));
-    expect(header.properties.markdown).toContain('Hot keys: the partition keys in the graphs below; the sort keys, the most accessed keys and the replicas\' keys '
+    expect(header.properties.markdown).toContain('Hot keys: the partition keys in the graphs below; the sort keys and the most accessed keys '
       + 'on the table\'s Monitor tab in the [DynamoDB console]');
   });
 
@@ -550,6 +553,30 @@ describe('hot keys, with drawHotKeys()', () => {
       .toEqual(['Hot keys: the table, its most throttled partition keys (Contributor Insights)', 'Hot keys: index byAccount, its most throttled partition keys (Contributor Insights)']);
   });
 
+  test('a replica\'s graphs follow its throttles, in its region, from a lookup of their own that asks DynamoDB there', () => {
+    // GIVEN a global table with a GSI and a replica
+    const global = new Stack(new App(), 'Global', { env: ENV });
+    const globalDashboard = StackDashboard.of(global);
+    globalDashboard.drawHotKeys();
+    const key = new HardenedKey(global, 'Key', { description: 'k' });
+    new ProductionTable(global, 'Profiles', { partitionKey: pk, globalSecondaryIndexes: [gsi('byEmail')], ...replicated(key, ['us-west-2']) });
+
+    // WHEN
+    const [body] = dashboardsOf(global);
+
+    // THEN
+    const titles = body.body.widgets.filter((widget: any) => widget.type === 'metric').map((widget: any) => widget.properties.title);
+    expect(titles.slice(titles.indexOf('Replication latency to us-west-2 (ms)'))).toEqual([
+      'Replication latency to us-west-2 (ms)', 'Throttles in us-west-2, by cause, table and indexes (index writes of the quota UNVERIFIED)',
+      'Hot keys in us-west-2: the table, its most throttled partition keys (Contributor Insights)',
+      'Hot keys in us-west-2: index byEmail, its most throttled partition keys (Contributor Insights)',
+    ]);
+    const lookups = Object.values<any>(body.template.Resources).filter(resource => resource.Type === 'Custom::DynamoDbContributorInsightsRules');
+    expect(lookups.map(lookup => [lookup.Properties.Region, lookup.Properties.Scopes.length])).toEqual([[undefined, 2], ['us-west-2', 2]]);
+    const replicaGraphs = body.body.widgets.filter((widget: any) => widget.properties?.title?.startsWith('Hot keys in us-west-2'));
+    expect(replicaGraphs.map((widget: any) => widget.properties.region)).toEqual(['us-west-2', 'us-west-2']);
+  });
+
   test('without drawHotKeys() no graph and no function: the header links to the console', () => {
     const plain = new Stack(new App(), 'Plain', { env: ENV });
     StackDashboard.of(plain);
@@ -565,10 +592,10 @@ describe('hot keys, with drawHotKeys()', () => {
 /**
  * What the packs say of the hot-key lookup's function, and what the README's snippet acknowledges:
  * a function that runs at deploy only, outside a VPC, without reserved concurrency, a dead-letter
- * queue or tracing, whose policy names the tables of its account and region.
+ * queue or tracing, whose policy names the tables of its account.
  */
 const HOT_KEY_FINDINGS = [
-  'AwsSolutions AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/*] at Scenario/DynamoDbKitDashboard/Dashboard/HotKeyRules/Policy/Resource',
+  'AwsSolutions AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:dynamodb:*:<AWS::AccountId>:table/*] at Scenario/DynamoDbKitDashboard/Dashboard/HotKeyRules/Policy/Resource',
   'HIPAA.Security HIPAA.Security-LambdaConcurrency at Scenario/DynamoDbKitDashboard/Dashboard/HotKeyRules/Function/Resource',
   'HIPAA.Security HIPAA.Security-LambdaDLQ at Scenario/DynamoDbKitDashboard/Dashboard/HotKeyRules/Function/Resource',
   'HIPAA.Security HIPAA.Security-LambdaInsideVPC at Scenario/DynamoDbKitDashboard/Dashboard/HotKeyRules/Function/Resource',

@@ -78,7 +78,7 @@ exports.handler = async (event, context) => {
   const data = {};
   try {
     if (event.RequestType !== 'Delete') {
-      const client = new DynamoDBClient({});
+      const client = new DynamoDBClient(props.Region ? { region: props.Region } : {});
       const deadline = Date.now() + context.getRemainingTimeInMillis() - 20000;
       for (const [i, scope] of props.Scopes.entries()) {
         data['Rule' + i] = await ruleOf(client, props.TableName, scope.IndexName, deadline);
@@ -93,11 +93,12 @@ exports.handler = async (event, context) => {
 
 /**
  * The function that looks up the rule names, one per stack, and the custom resources that ask it,
- * one per table. It runs at deploy only, in the account's own region.
+ * one per table and region. It runs at deploy only, in the stack's region, and asks DynamoDB in
+ * each replica's region for that replica's rules.
  *
  * Its role may call DescribeContributorInsights, which returns rule names and a status, never
- * items, on the tables and indexes of this account and region, and nothing else: no CloudWatch Logs
- * either, since the handler reports every error to CloudFormation, which shows it as the reason.
+ * items, on the tables and indexes of this account, and nothing else: no CloudWatch Logs either,
+ * since the handler reports every error to CloudFormation, which shows it as the reason.
  */
 export class HotKeyLookup extends Construct {
   public readonly function: lambda.Function;
@@ -110,13 +111,14 @@ export class HotKeyLookup extends Construct {
     });
     // A managed policy, not an inline one: the HIPAA, NIST and PCI packs refuse inline policies.
     new iam.ManagedPolicy(this, 'Policy', {
-      description: 'Lets the dashboard\'s lookup read the names of the Contributor Insights rules of this account\'s tables in this region',
+      description: 'Lets the dashboard\'s lookup read the names of the Contributor Insights rules of this account\'s tables',
       statements: [new iam.PolicyStatement({
         actions: ['dynamodb:DescribeContributorInsights'],
-        // Tables and their indexes (table/NAME/index/INDEX) in this account and region. The region and
-        // account stay pseudo parameters, so the finding's id is the same in every stack.
+        // Tables and their indexes (table/NAME/index/INDEX) of this account, in every region: a global
+        // table's replicas have rules of their own. The account stays a pseudo parameter, so the
+        // finding's id is the same in every stack.
         resources: [Stack.of(this).formatArn({
-          service: 'dynamodb', region: Aws.REGION, account: Aws.ACCOUNT_ID, resource: 'table', resourceName: '*',
+          service: 'dynamodb', region: '*', account: Aws.ACCOUNT_ID, resource: 'table', resourceName: '*',
         })],
       })],
       roles: [role],
@@ -135,8 +137,10 @@ export class HotKeyLookup extends Construct {
   /**
    * Looks up, in `scope`, the throttled-keys rule of each of `scopes` of `table`: attribute
    * `ruleAttribute(i)` of the resource names the rule of `scopes[i]`.
+   *
+   * @param replicaRegion the region of the replica whose rules these are; undefined for the stack's own
    */
-  public rulesOf(scope: Construct, id: string, table: dynamodb.ITable, scopes: InsightsScope[]): CustomResource {
+  public rulesOf(scope: Construct, id: string, table: dynamodb.ITable, scopes: InsightsScope[], replicaRegion?: string): CustomResource {
     return new CustomResource(scope, id, {
       serviceToken: this.function.functionArn,
       resourceType: 'Custom::DynamoDbContributorInsightsRules',
@@ -145,6 +149,7 @@ export class HotKeyLookup extends Construct {
       properties: {
         TableName: table.tableName,
         Scopes: scopes.map(insights => ({ IndexName: insights.indexName, Mode: insights.mode })),
+        Region: replicaRegion,
       },
       serviceTimeout: HANDLER_TIMEOUT.plus(Duration.minutes(1)),
     });

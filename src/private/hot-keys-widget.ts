@@ -27,8 +27,13 @@ const UNBOUND_RULE = 'x'.repeat(100);
 export class HotKeysWidget extends cloudwatch.ConcreteWidget {
   private ruleName?: string;
 
+  /**
+   * @param replicaRegion the replica's region, whose rule is looked up there; undefined for the
+   * stack's own region
+   */
   constructor(
     public readonly insights: InsightsScope,
+    public readonly replicaRegion: string | undefined,
     private readonly title: string,
     private readonly region: string,
     width: number,

@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { millisecondsThreshold, ONE_MINUTE } from './alarm';
 import { HotKeysWidget } from './hot-keys-widget';
 import { TableAlarmsView } from './table-alarms-view';
-import { RenderedTable } from './table-introspection';
+import { InsightsScope, RenderedTable } from './table-introspection';
 import {
   AlarmScope, inGroups, isUnverifiedMetric, latencyOf, metric, replicationOf, scopeDimensions, scopeLabel, systemErrorsOf,
   throttleCauses, throttlesOf,
@@ -35,7 +35,8 @@ export function tableWidgets(view: TableAlarmsView, alarms: IConstruct, hotKeys:
   const alarmed = alarmsUnder(alarms);
   const hasAlarms = alarmed.size > 0;
   const region = Stack.of(alarms).region;
-  const insights = hotKeys ? RenderedTable.of(view.table)?.insightsScopes() ?? [] : [];
+  const rendered = hotKeys ? RenderedTable.of(view.table) : undefined;
+  const insights = rendered?.insightsScopes() ?? [];
   const widgets: cloudwatch.IWidget[] = [header(view, region, insights.length > 0)];
 
   // Throttles by cause: one graph per alarm (a group of up to five scopes), with a line per scope.
@@ -79,11 +80,8 @@ export function tableWidgets(view: TableAlarmsView, alarms: IConstruct, hotKeys:
   }
 
   // The keys behind a hot-key throttle, where DynamoDB keeps a rule of them.
-  for (const scope of insights) {
-    const title = `Hot keys: ${scopeLabel(scope)}, its most throttled partition keys (Contributor Insights)`;
-    // The stack's region, as the graphs above name it.
-    widgets.push(new HotKeysWidget(scope, title, Aws.REGION, GRAPH_WIDTH, GRAPH_HEIGHT));
-  }
+  // The stack's region, as the graphs above name it.
+  widgets.push(...hotKeyWidgets(insights, undefined, Aws.REGION));
 
   // Errors and latency of the operations the alarms watch.
   const systemErrors = alarmed.get('SystemErrors');
@@ -118,8 +116,16 @@ export function tableWidgets(view: TableAlarmsView, alarms: IConstruct, hotKeys:
       left: expressions,
       region: replica,
     }));
+    widgets.push(...hotKeyWidgets(rendered?.insightsScopes(replica) ?? [], replica, replica));
   }
   return widgets;
+}
+
+/** A hot-key graph for each scope, in the stack's region (`replicaRegion` undefined) or a replica's. */
+function hotKeyWidgets(insights: InsightsScope[], replicaRegion: string | undefined, region: string): HotKeysWidget[] {
+  const where = replicaRegion === undefined ? '' : ` in ${replicaRegion}`;
+  return insights.map(scope => new HotKeysWidget(scope, replicaRegion,
+    `Hot keys${where}: ${scopeLabel(scope)}, its most throttled partition keys (Contributor Insights)`, region, GRAPH_WIDTH, GRAPH_HEIGHT));
 }
 
 /** The table's name and path, and where its hot keys are: see the README, "Dashboard". */
@@ -133,7 +139,7 @@ function header(view: TableAlarmsView, region: string, hotKeysDrawn: boolean): c
       `### Table ${table.tableName} \`${table.node.path}\`${replicas.length > 0 ? `, replicas in ${replicas.join(', ')}` : ''}`,
       // Without StackDashboard.drawHotKeys() no graph can name the rules: their names are known at deploy only.
       `${hotKeysDrawn
-        ? 'Hot keys: the partition keys in the graphs below; the sort keys, the most accessed keys and the replicas\' keys'
+        ? 'Hot keys: the partition keys in the graphs below; the sort keys and the most accessed keys'
         : 'Hot keys: the Contributor Insights graphs'} on the table's Monitor tab in the `
         + `[DynamoDB console](https://console.aws.amazon.com/dynamodbv2/home?region=${region}#table?name=${table.tableName}).`,
     ].join('\n\n'),

@@ -112,11 +112,11 @@ export class RenderedTable {
   }
 
   /**
-   * The table and each GSI that have Contributor Insights on in the stack's region, with the mode:
-   * a TableV2 keeps the setting in each replica and in each replica's indexes, a Table at its top
-   * level and in each index.
+   * The table and each GSI that have Contributor Insights on in the stack's region, or in the
+   * replica of `region`, with the mode: a TableV2 keeps the setting in each replica and in each
+   * replica's indexes, a Table at its top level and in each index.
    */
-  public insightsScopes(): InsightsScope[] {
+  public insightsScopes(region?: string): InsightsScope[] {
     const scopeOf = (settings: any, indexName?: string): InsightsScope[] => {
       const specification = settings?.contributorInsightsSpecification;
       return specification?.enabled === true
@@ -125,9 +125,12 @@ export class RenderedTable {
     };
     const names = this.globalIndexNames();
     if (this.resource instanceof dynamodb.CfnGlobalTable) {
-      const primary = this.primaryReplica();
-      const indexes: any[] = primary?.globalSecondaryIndexes ?? [];
-      return [...scopeOf(primary), ...names.flatMap(name => scopeOf(indexes.find(index => index.indexName === name), name))];
+      const replica = region === undefined ? this.primaryReplica() : this.renderedReplicas().find(candidate => candidate.region === region);
+      const indexes: any[] = replica?.globalSecondaryIndexes ?? [];
+      return [...scopeOf(replica), ...names.flatMap(name => scopeOf(indexes.find(index => index.indexName === name), name))];
+    }
+    if (region !== undefined) {
+      return [];
     }
     const indexes: any[] = this.resolve(this.resource.globalSecondaryIndexes) ?? [];
     return [
