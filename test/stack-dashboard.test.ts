@@ -532,7 +532,7 @@ describe('hot keys, with drawHotKeys()', () => {
     const v1 = new dynamodb.Table(plainStack, 'Ledger', { partitionKey: pk, contributorInsightsSpecification: { enabled: true } });
     const v1Index = (indexName: string): dynamodb.GlobalSecondaryIndexProps =>
       ({ indexName, partitionKey: { name: indexName, type: dynamodb.AttributeType.STRING } });
-    v1.addGlobalSecondaryIndex({ ...v1Index('byAccount'), contributorInsightsSpecification: { enabled: true } });
+    v1.addGlobalSecondaryIndex({ ...v1Index('byAccount'), contributorInsightsSpecification: { enabled: true, mode: dynamodb.ContributorInsightsMode.THROTTLED_KEYS } });
     v1.addGlobalSecondaryIndex(v1Index('byDay'));
     new TableAlarms(plainStack, 'LedgerAlarms', { table: v1 });
     new TableAlarms(plainStack, 'QuietAlarms', { table: new dynamodb.TableV2(plainStack, 'Quiet', { partitionKey: pk }) });
@@ -546,8 +546,9 @@ describe('hot keys, with drawHotKeys()', () => {
 
     // THEN
     const lookups = Object.values<any>(body.template.Resources).filter(resource => resource.Type === 'Custom::DynamoDbContributorInsightsRules');
+    // The table leaves the mode unset, and so does its lookup: CloudFormation documents no default.
     expect(lookups.map(lookup => lookup.Properties.Scopes)).toEqual([
-      [{ Mode: 'ACCESSED_AND_THROTTLED_KEYS' }, { IndexName: 'byAccount', Mode: 'ACCESSED_AND_THROTTLED_KEYS' }],
+      [{}, { IndexName: 'byAccount', Mode: 'THROTTLED_KEYS' }],
     ]);
     expect(body.body.widgets.filter((widget: any) => widget.properties?.insightRule !== undefined).map((widget: any) => widget.properties.title))
       .toEqual(['Hot keys: the table, its most throttled partition keys (Contributor Insights)', 'Hot keys: index byAccount, its most throttled partition keys (Contributor Insights)']);

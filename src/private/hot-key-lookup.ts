@@ -41,6 +41,7 @@ export const HANDLER_SOURCE = `
 const https = require('https');
 const { DynamoDBClient, DescribeContributorInsightsCommand } = require('@aws-sdk/client-dynamodb');
 const PREFIX = ${JSON.stringify(THROTTLED_KEYS_RULE_PREFIX)};
+// A Contributor Insights rule name is 1 to 128 characters (CloudWatch API reference, PutInsightRule, RuleName).
 const RULE_NAME_LIMIT = 128;
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -101,7 +102,7 @@ exports.handler = async (event, context) => {
  * since the handler reports every error to CloudFormation, which shows it as the reason.
  */
 export class HotKeyLookup extends Construct {
-  public readonly function: lambda.Function;
+  private readonly function: lambda.Function;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);

@@ -119,9 +119,8 @@ export class RenderedTable {
   public insightsScopes(region?: string): InsightsScope[] {
     const scopeOf = (settings: any, indexName?: string): InsightsScope[] => {
       const specification = settings?.contributorInsightsSpecification;
-      return specification?.enabled === true
-        ? [{ indexName, mode: specification.mode ?? dynamodb.ContributorInsightsMode.ACCESSED_AND_THROTTLED_KEYS }]
-        : [];
+      // The mode as rendered: CloudFormation documents no default for an unset one.
+      return specification?.enabled === true ? [{ indexName, mode: specification.mode }] : [];
     };
     const names = this.globalIndexNames();
     if (this.resource instanceof dynamodb.CfnGlobalTable) {
@@ -273,8 +272,11 @@ export interface TableKeySchema {
 export interface InsightsScope {
   /** The index name; undefined for the table itself. */
   readonly indexName?: string;
-  /** ACCESSED_AND_THROTTLED_KEYS or THROTTLED_KEYS: either has a rule of the most throttled keys. */
-  readonly mode: string;
+  /**
+   * ACCESSED_AND_THROTTLED_KEYS or THROTTLED_KEYS, as rendered: either has a rule of the most
+   * throttled keys. Undefined when the template leaves it to DynamoDB.
+   */
+  readonly mode?: string;
 }
 
 /** The capacity settings one table or index deploys with. */
